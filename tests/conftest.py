@@ -1,0 +1,128 @@
+"""Factories shared by the whole suite, as plain fixtures that return a builder."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from partners.models import Certification, Distributor, Membership, Partner, Product, Purchase, Territory, Tier
+
+_sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    """Tests speak plain HTTP to the test server; production keeps HTTPS-only cookies."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+@pytest.fixture
+def tiers(db) -> dict[str, Tier]:
+    """The three tiers the data migration creates, by code."""
+    return {tier.code: tier for tier in Tier.objects.all()}
+
+
+@pytest.fixture
+def make_user(db):
+    def make(email: str | None = None, password: str = "correct-horse-battery", **fields) -> User:
+        email = email or f"person{next(_sequence)}@example.com"
+        return User.objects.create_user(email=email, password=password, **fields)
+
+    return make
+
+
+@pytest.fixture
+def staff_user(make_user) -> User:
+    return make_user("staff@example.com", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def make_territory(db):
+    def make(code: str | None = None, country: str = "CH", regions: str = "", **fields) -> Territory:
+        code = code or f"territory-{next(_sequence)}"
+        return Territory.objects.create(code=code, name=fields.pop("name", code), country=country, regions=regions)
+
+    return make
+
+
+@pytest.fixture
+def make_distributor(db):
+    def make(code: str | None = None, territories=(), **fields) -> Distributor:
+        code = code or f"dist-{next(_sequence)}"
+        distributor = Distributor.objects.create(code=code, name=fields.pop("name", code.title()), **fields)
+        distributor.territories.set(territories)
+        return distributor
+
+    return make
+
+
+@pytest.fixture
+def make_partner(db, tiers):
+    def make(name: str | None = None, tier: str = "accredited", **fields) -> Partner:
+        number = next(_sequence)
+        name = name or f"Partner {number}"
+        fields.setdefault("status", Partner.Status.ACTIVE)
+        return Partner.objects.create(name=name, slug=f"partner-{number}", tier=tiers[tier], **fields)
+
+    return make
+
+
+@pytest.fixture
+def product(db) -> Product:
+    return Product.objects.get_or_create(sku="KAV-WS", defaults={"name": "Anti-Virus Workstation"})[0]
+
+
+@pytest.fixture
+def make_purchase(db, product, make_distributor):
+    default_distributor = []
+
+    def make(partner: Partner, amount, invoice_date: datetime.date, distributor: Distributor | None = None):
+        if distributor is None:
+            if not default_distributor:
+                default_distributor.append(make_distributor())
+            distributor = default_distributor[0]
+        return Purchase.objects.create(
+            partner=partner,
+            distributor=distributor,
+            product=product,
+            quantity=1,
+            amount_eur=Decimal(amount),
+            invoice_date=invoice_date,
+            reference=f"INV-{next(_sequence)}",
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_member(make_user):
+    def make(partner: Partner, role: str = Membership.Role.TECHNICAL, **user_fields) -> Membership:
+        return Membership.objects.create(user=make_user(**user_fields), partner=partner, role=role)
+
+    return make
+
+
+@pytest.fixture
+def make_certified_technician(make_member, today):
+    def make(partner: Partner, expires_on: datetime.date | None = None) -> Certification:
+        member = make_member(partner)
+        return Certification.objects.create(
+            partner=partner,
+            holder=member.user,
+            exam="Certified Security Professional",
+            number=f"CERT-{next(_sequence)}",
+            issued_on=today - datetime.timedelta(days=300),
+            expires_on=expires_on or today + datetime.timedelta(days=400),
+        )
+
+    return make

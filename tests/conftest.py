@@ -126,3 +126,9 @@ def make_certified_technician(make_member, today):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher costs ~0.3 s per password; tests create hundreds of people.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,72 @@
+# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+DEV_ENV := DJANGO_DEBUG=1
+
+# The first interpreter that really runs and is >= 3.12 (pyenv shims exist even for missing versions).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+
+.PHONY: help run test setup lint messages vendor clean
+
+help:
+	@echo "make run    set up .venv, migrate var/extranet.sqlite3, load the demo, serve http://$(HOST):$(PORT)"
+	@echo "make test   install the dev requirements and run the whole test suite"
+	@echo "make lint   ruff and the migrations check"
+	@echo "make messages   extract and compile the de/fr translations (needs gettext)"
+	@echo "make vendor     re-fetch the pinned Bootstrap and htmx builds from the npm registry"
+
+$(VENV)/.python-ok:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "error: Python >= 3.12 is required, but none of python3.13, python3.12, python3 is >= 3.12."; \
+		echo "       Install one (e.g. 'pyenv install 3.13' or your system's python3.13 package) and retry,"; \
+		echo "       or point make at it: make run PYTHON=/path/to/python3.13"; \
+		exit 1; \
+	fi
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.requirements: requirements.txt $(VENV)/.python-ok
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.requirements-dev: requirements-dev.txt requirements.txt $(VENV)/.python-ok
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.requirements
+
+setup: $(VENV)/.requirements
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py createcachetable
+
+run: setup
+	$(DEV_ENV) $(PY) manage.py load_demo
+	@echo "Serving http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/, sent mail: var/mail/)"
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.requirements-dev
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "note: /usr/bin/chromium is missing, so the browser tests will be skipped."; \
+		echo "      Install it with: apt-get update && apt-get install -y chromium"; \
+	fi
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.requirements-dev
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: $(VENV)/.requirements
+	$(PY) manage.py makemessages -l de -l fr --ignore=.venv --ignore=var --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=.venv
+
+vendor:
+	scripts/vendor_static.sh
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

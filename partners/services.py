@@ -58,7 +58,10 @@ def tier_review(
     """
     on = on or timezone.localdate()
     summary = ReviewSummary()
-    queryset = (partners if partners is not None else Partner.objects.all()).active()
+    # Re-select by id: the caller's queryset may be DISTINCT or sliced, which cannot be locked.
+    queryset = Partner.objects.active()
+    if partners is not None:
+        queryset = queryset.filter(pk__in=partners.order_by().values("pk"))
     with transaction.atomic():
         if not dry_run:
             queryset = queryset.select_for_update(of=("self",))

@@ -5,4 +5,5 @@ from . import views
 app_name = "partners"
 urlpatterns = [
     path("", views.programme, name="programme"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

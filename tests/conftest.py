@@ -21,6 +21,16 @@ def _plain_http(settings):
     settings.CSRF_COOKIE_SECURE = False
 
 
+@pytest.fixture(autouse=True)
+def _static_without_manifest(settings, tmp_path):
+    """Render {% static %} from the sources: production's hashed names need collectstatic."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+
+
 @pytest.fixture
 def today() -> datetime.date:
     return timezone.localdate()

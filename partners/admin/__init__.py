@@ -1,0 +1,28 @@
+"""The channel managers' admin, one module per concern. Importing it registers every model."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .channel import DistributorAdmin, LanguageAdmin, ServiceAdmin, TerritoryAdmin
+from .partner import PartnerAdmin
+from .people import CertificationAdmin, MembershipAdmin
+from .programme import MarginBandAdmin, TierAdmin, TierChangeAdmin
+from .sales import ProductAdmin, PurchaseAdmin
+
+admin.site.site_header = _("Partner programme administration")
+admin.site.site_title = _("Partner programme administration")
+
+__all__ = [
+    "CertificationAdmin",
+    "DistributorAdmin",
+    "LanguageAdmin",
+    "MarginBandAdmin",
+    "MembershipAdmin",
+    "PartnerAdmin",
+    "ProductAdmin",
+    "PurchaseAdmin",
+    "ServiceAdmin",
+    "TerritoryAdmin",
+    "TierAdmin",
+    "TierChangeAdmin",
+]

@@ -1,0 +1,244 @@
+"""Admin actions on partners. Each one calls a service and reports, per partner, what happened.
+
+They run from the changelist and from a partner's change form. A refusal by a service
+(a `ValidationError`) becomes an error message, never a traceback.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation, helpers
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from ..evaluation import Evaluation, Programme
+from ..forms import ActionReasonForm
+from ..models import Partner, Tier
+from ..services import (
+    downgrade_apply,
+    downgrade_reject,
+    partner_approve,
+    partner_nominate,
+    partner_revoke_nomination,
+    tier_review,
+)
+from .snapshot import programme_for
+
+EVERYWHERE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+REASON_TEMPLATE = "admin/partners/partner/action_reason.html"
+# On a change form the action form carries this prefix (see ModelAdmin.changeform_view).
+CHANGE_FORM_ACTION_FIELD = f"{ActionLocation.CHANGE_FORM.value}-action"
+
+
+def _apply_each(modeladmin, request, partners: Iterable[Partner], decide: Callable[[Partner], object], done: str):
+    succeeded = []
+    for partner in partners:
+        try:
+            decide(partner)
+        except ValidationError as error:
+            for message in error.messages:
+                modeladmin.message_user(request, message, messages.ERROR)
+        else:
+            succeeded.append(partner.name)
+    if succeeded:
+        modeladmin.message_user(
+            request, _("%(done)s: %(partners)s.") % {"done": done, "partners": ", ".join(succeeded)}, messages.SUCCESS
+        )
+
+
+def _with_reason(modeladmin, request, queryset, *, action: str, title: str, rows, decide, done: str):
+    """The admin's action-confirmation pattern: ask for a reason, then apply with it.
+
+    The page posts the selected ids and the action back to the same URL, with `apply`.
+    Without a valid reason it is shown again with the error, and nothing changes.
+    """
+    form = ActionReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        reason = form.cleaned_data["reason"]
+        _apply_each(modeladmin, request, queryset, lambda partner: decide(partner, reason), done)
+        return None
+    request.current_app = modeladmin.admin_site.name
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "subtitle": None,
+        "opts": modeladmin.opts,
+        "form": form,
+        "rows": rows,
+        "action": action,
+        "action_field": CHANGE_FORM_ACTION_FIELD if CHANGE_FORM_ACTION_FIELD in request.POST else "action",
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "cancel_url": request.get_full_path(),
+        "media": modeladmin.media + form.media,
+    }
+    return TemplateResponse(request, REASON_TEMPLATE, context)
+
+
+@admin.action(
+    permissions=["change"],
+    description=gettext_lazy("Approve application"),
+    description_plural=gettext_lazy("Approve selected applications"),
+    location=EVERYWHERE,
+)
+def approve_application(modeladmin, request, queryset):
+    _apply_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda partner: partner_approve(partner=partner, actor=request.user),
+        _("Approved"),
+    )
+
+
+def _changes(evaluations: list[Evaluation]) -> str:
+    return ", ".join(f"{e.partner.name} ({e.held.name} → {e.qualified.name})" for e in evaluations)
+
+
+@admin.action(
+    permissions=["change"],
+    description=gettext_lazy("Evaluate now"),
+    description_plural=gettext_lazy("Evaluate selected partners now"),
+    location=EVERYWHERE,
+)
+def evaluate_now(modeladmin, request, queryset):
+    summary = tier_review(partners=queryset, actor=request.user)
+    report = modeladmin.message_user
+    skipped = list(queryset.exclude(status=Partner.Status.ACTIVE).values_list("name", flat=True))
+    if skipped:
+        report(
+            request, _("Not evaluated, not active: %(partners)s.") % {"partners": ", ".join(skipped)}, messages.WARNING
+        )
+    report(
+        request,
+        ngettext("Evaluated %(count)d partner.", "Evaluated %(count)d partners.", summary.evaluated)
+        % {"count": summary.evaluated},
+        messages.INFO,
+    )
+    if summary.upgrades:
+        report(request, _("Upgraded: %(changes)s.") % {"changes": _changes(summary.upgrades)}, messages.SUCCESS)
+    if summary.applied_downgrades:
+        report(
+            request,
+            _("Downgraded, grace period over: %(changes)s.") % {"changes": _changes(summary.applied_downgrades)},
+            messages.WARNING,
+        )
+    if summary.proposed_downgrades:
+        report(
+            request,
+            _("Downgrade proposed: %(changes)s.") % {"changes": _changes(summary.proposed_downgrades)},
+            messages.WARNING,
+        )
+    if summary.withdrawn_proposals:
+        names = ", ".join(e.partner.name for e in summary.withdrawn_proposals)
+        report(request, _("Proposed downgrade withdrawn, criteria met again: %(partners)s.") % {"partners": names})
+    for evaluation in summary.flags:
+        report(
+            request,
+            _("%(partner)s holds the nominated tier %(tier)s but lacks %(missing)s.")
+            % {
+                "partner": evaluation.partner.name,
+                "tier": evaluation.held.name,
+                "missing": ", ".join(evaluation.missing_for_held),
+            },
+            messages.WARNING,
+        )
+
+
+def nominated_tier(programme: Programme) -> Tier | None:
+    """The nomination-only tier, when the programme has exactly one (as the article's has)."""
+    nominated = [tier for tier in programme.tiers if tier.nomination_only]
+    return nominated[0] if len(nominated) == 1 else None
+
+
+@admin.action(
+    permissions=["change"],
+    description=gettext_lazy("Nominate for the next nomination-only tier"),
+    description_plural=gettext_lazy("Nominate selected partners for the next nomination-only tier"),
+    location=EVERYWHERE,
+)
+def nominate(modeladmin, request, queryset):
+    programme = programme_for(request)
+    tiers = programme.tiers
+    rows = []
+    for partner in queryset:
+        target = next((t for t in tiers if t.nomination_only and t.rank > partner.tier.rank), None)
+        rows.append((partner, f"{partner.tier.name} → {target.name if target else '-'}"))
+    return _with_reason(
+        modeladmin,
+        request,
+        queryset,
+        action="nominate",
+        title=_("Nominate as %(tier)s") % {"tier": tier.name} if (tier := nominated_tier(programme)) else _("Nominate"),
+        rows=rows,
+        decide=lambda partner, reason: partner_nominate(partner=partner, reason=reason, actor=request.user),
+        done=_("Nominated"),
+    )
+
+
+@admin.action(
+    permissions=["change"],
+    description=gettext_lazy("Revoke nomination"),
+    description_plural=gettext_lazy("Revoke nomination of selected partners"),
+    location=EVERYWHERE,
+)
+def revoke_nomination(modeladmin, request, queryset):
+    return _with_reason(
+        modeladmin,
+        request,
+        queryset,
+        action="revoke_nomination",
+        title=_("Revoke nomination"),
+        rows=[(partner, partner.tier.name) for partner in queryset],
+        decide=lambda partner, reason: partner_revoke_nomination(partner=partner, reason=reason, actor=request.user),
+        done=_("Nomination revoked"),
+    )
+
+
+@admin.action(
+    permissions=["change"],
+    description=gettext_lazy("Apply proposed downgrade"),
+    description_plural=gettext_lazy("Apply proposed downgrades of selected partners"),
+    location=EVERYWHERE,
+)
+def apply_downgrade(modeladmin, request, queryset):
+    _apply_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda partner: downgrade_apply(partner=partner, actor=request.user),
+        _("Downgraded"),
+    )
+
+
+def _proposal(partner: Partner) -> str:
+    if partner.proposed_tier_id is None:
+        return _("no proposed downgrade")
+    return _("%(held)s → %(proposed)s, proposed on %(date)s") % {
+        "held": partner.tier.name,
+        "proposed": partner.proposed_tier.name,
+        "date": partner.proposed_on.isoformat() if partner.proposed_on else "-",
+    }
+
+
+@admin.action(
+    permissions=["change"],
+    description=gettext_lazy("Reject proposed downgrade"),
+    description_plural=gettext_lazy("Reject proposed downgrades of selected partners"),
+    location=EVERYWHERE,
+)
+def reject_downgrade(modeladmin, request, queryset):
+    return _with_reason(
+        modeladmin,
+        request,
+        queryset,
+        action="reject_downgrade",
+        title=_("Reject proposed downgrade"),
+        rows=[(partner, _proposal(partner)) for partner in queryset],
+        decide=lambda partner, reason: downgrade_reject(partner=partner, reason=reason, actor=request.user),
+        done=_("Downgrade rejected, tier kept"),
+    )
+
+
+PARTNER_ACTIONS = [approve_application, evaluate_now, nominate, revoke_nomination, apply_downgrade, reject_downgrade]

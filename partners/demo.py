@@ -1,0 +1,741 @@
+"""The article's Switzerland as demo data, built by `manage.py load_demo`.
+
+Swiss IT Reseller 2005/09: two distributors, one per language region; 43 accredited
+resellers of which about 20 are very active (more of them in French-speaking Switzerland);
+a handful of certified partners; one nominated enterprise solution partner; one channel
+account manager. Every company and person is fictional, every web and mail address is on
+a reserved `.example` domain.
+
+Loading is idempotent: records are found by natural keys (codes, slugs, emails,
+certificate numbers, a distributor's invoice reference) and written only when they
+differ, so a second run on the same day writes nothing. Purchase dates are relative to
+today, so a run on a later day moves the purchase history along and every partner again
+holds exactly the tier its figures qualify for.
+"""
+
+import datetime
+import random
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import Group, Permission
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import (
+    Certification,
+    Distributor,
+    Language,
+    Membership,
+    Partner,
+    Product,
+    Purchase,
+    Service,
+    Territory,
+    Tier,
+)
+from .services import distributor_save, tier_review
+
+DEMO_PASSWORD = "demo-partner-2005"
+MANAGER_GROUP = "Channel manager"
+SEED = 2005
+PROGRAMME_START = datetime.date(2005, 4, 15)
+# Days before today: purchases go back two years, and none falls within ten days of the
+# 12-month window's edge, so a partner's tier does not hinge on a single day.
+HISTORY_DAYS = 720
+WINDOW_EDGE = (355, 375)
+
+TERRITORIES = [
+    # code, name, country, regions, languages
+    (
+        "ch-de",
+        "German-speaking Switzerland",
+        "CH",
+        "AG, AI, AR, BE, BL, BS, GL, GR, LU, NW, OW, SG, SH, SO, SZ, TG, UR, ZG, ZH",
+        ["de"],
+    ),
+    ("ch-fr", "French-speaking Switzerland", "CH", "FR, GE, JU, NE, VD, VS", ["fr"]),
+    ("ch-ti", "Ticino", "CH", "TI", ["it"]),
+    ("de", "Germany", "DE", "", ["de"]),
+    ("at", "Austria", "AT", "", ["de"]),
+]
+
+DISTRIBUTORS = [
+    {
+        "code": "alpsec",
+        "name": "Alpsec Distribution AG",
+        "contact_name": "Markus Steiner",
+        "contact_email": "markus.steiner@alpsec.demo.example",
+        "phone": "+41 44 555 70 00",
+        "website": "https://www.alpsec.example",
+        "territories": ["ch-de"],
+        "prefix": "AS",
+    },
+    {
+        "code": "lemanique",
+        "name": "Lémanique Distribution SA",
+        "contact_name": "Isabelle Corthay",
+        "contact_email": "isabelle.corthay@lemanique.demo.example",
+        "phone": "+41 21 555 80 00",
+        "website": "https://www.lemanique.example",
+        "territories": ["ch-fr"],
+        "prefix": "LD",
+    },
+]
+
+# SKU, name, offered as NFR licence, list price per unit in EUR (only to derive quantities).
+PRODUCTS = [
+    ("AV-WKS", "Anti-Virus Workstation", True, 35),
+    ("AV-FS", "Anti-Virus File Server", True, 240),
+    ("IS-SUITE", "Internet Security Suite", True, 49),
+    ("MAIL-GW", "Mail Gateway Protection", False, 420),
+    ("EP-MGMT", "Endpoint Management Console", False, 890),
+]
+PRODUCT_MIX = {
+    "accredited": ["AV-WKS", "AV-WKS", "IS-SUITE", "IS-SUITE", "AV-FS"],
+    "certified": ["AV-WKS", "IS-SUITE", "AV-FS", "MAIL-GW", "AV-WKS"],
+    "enterprise": ["AV-WKS", "AV-FS", "MAIL-GW", "EP-MGMT", "IS-SUITE"],
+}
+
+# Accredited resellers, one a line: slug | name | street | postcode city canton | phone | bought in the
+# last three months ("active") or not | languages.
+ACCREDITED = {
+    "ch-de": """
+limmat-informatik | Limmat Informatik GmbH | Hardstrasse 219 | 8005 Zürich ZH | 44 555 12 40 | active | de en
+toesstal-it | Tösstal IT-Service GmbH | Zürcherstrasse 48 | 8400 Winterthur ZH | 52 555 31 08 | - | de
+glatt-pc | Glatt PC-Werkstatt AG | Wallisellenstrasse 12 | 8600 Dübendorf ZH | 44 555 27 71 | active | de
+seefeld-systems | Seefeld Systems GmbH | Seefeldstrasse 88 | 8008 Zürich ZH | 44 555 63 02 | - | de en
+zimmerberg-edv | Zimmerberg EDV AG | Gotthardstrasse 9 | 8800 Thalwil ZH | 44 555 40 19 | - | de
+aarenetz | Aarenetz Informatik GmbH | Monbijoustrasse 61 | 3007 Bern BE | 31 555 18 90 | active | de fr
+seeland-computer | Seeland Computer AG | Zentralstrasse 42 | 2502 Biel/Bienne BE | 32 555 22 47 | - | de fr
+thunersee-it | Thunersee IT GmbH | Frutigenstrasse 6 | 3600 Thun BE | 33 555 71 30 | - | de
+emmental-datentechnik | Emmental Datentechnik GmbH | Lyssachstrasse 23 | 3400 Burgdorf BE | 34 555 09 66 | - | de
+pilatus-pc | Pilatus PC-Support AG | Obergrundstrasse 70 | 6003 Luzern LU | 41 555 38 15 | active | de
+surental-informatik | Surental Informatik GmbH | Bahnhofstrasse 31 | 6210 Sursee LU | 41 555 84 02 | - | de
+zugerberg-it | Zugerberg IT-Partner AG | Baarerstrasse 43 | 6300 Zug ZG | 41 555 60 73 | active | de en
+saentis-edv | Säntis EDV-Dienste GmbH | Rorschacher Strasse 150 | 9000 St. Gallen SG | 71 555 44 20 | active | de
+fuerstenland-it | Fürstenland IT GmbH | Obere Bahnhofstrasse 20 | 9500 Wil SG | 71 555 93 11 | - | de
+aarauer-netzwerktechnik | Aarauer Netzwerktechnik AG | Bahnhofstrasse 29 | 5000 Aarau AG | 62 555 17 84 | - | de
+limmattal-datacom | Limmattal Datacom GmbH | Mellingerstrasse 2 | 5400 Baden AG | 56 555 26 39 | active | de
+wiggertal-pc | Wiggertal PC-Center GmbH | Vordere Hauptgasse 54 | 4800 Zofingen AG | 62 555 50 62 | - | de
+rheinknie-informatik | Rheinknie Informatik AG | Güterstrasse 120 | 4053 Basel BS | 61 555 32 95 | active | de fr en
+ergolz-it | Ergolz IT-Service GmbH | Rheinstrasse 16 | 4410 Liestal BL | 61 555 77 04 | - | de
+weissenstein-edv | Weissenstein EDV GmbH | Hauptgasse 33 | 4500 Solothurn SO | 32 555 61 28 | - | de
+dreitannen-systemhaus | Dreitannen Systemhaus AG | Aarburgerstrasse 9 | 4600 Olten SO | 62 555 43 57 | - | de
+thurgauer-pc-dienst | Thurgauer PC-Dienst GmbH | Zürcherstrasse 194 | 8500 Frauenfeld TG | 52 555 19 86 | - | de
+munot-informatik | Munot Informatik GmbH | Vordergasse 61 | 8200 Schaffhausen SH | 52 555 88 13 | - | de
+calanda-it | Calanda IT AG | Gürtelstrasse 24 | 7000 Chur GR | 81 555 30 42 | - | de
+mythen-computer | Mythen Computer GmbH | Bahnhofstrasse 5 | 6430 Schwyz SZ | 41 555 71 92 | - | de
+""",
+    "ch-fr": """
+rhone-informatique | Rhône Informatique Sàrl | Rue de Lausanne 64 | 1202 Genève GE | 22 555 14 30 | active | fr en
+carouge-reseaux | Carouge Réseaux SA | Rue Saint-Joseph 27 | 1227 Carouge GE | 22 555 47 81 | active | fr
+saleve-pc-services | Salève PC Services Sàrl | Route de Meyrin 123 | 1217 Meyrin GE | 22 555 63 19 | - | fr
+ouchy-systemes | Ouchy Systèmes SA | Avenue de Rhodanie 58 | 1007 Lausanne VD | 21 555 20 64 | active | fr en
+broye-informatique | Broye Informatique Sàrl | Rue du Lac 10 | 1400 Yverdon-les-Bains VD | 24 555 38 02 | active | fr
+lavaux-it | Lavaux IT Sàrl | Rue du Simplon 12 | 1800 Vevey VD | 21 555 91 45 | active | fr
+morges-bureautique | Morges Bureautique SA | Grand-Rue 66 | 1110 Morges VD | 21 555 72 16 | - | fr
+la-cote-net | La Côte Net Sàrl | Rue de la Gare 21 | 1260 Nyon VD | 22 555 85 50 | active | fr en
+chablais-informatique | Chablais Informatique SA | Avenue de la Gare 9 | 1870 Monthey VS | 24 555 43 27 | active | fr
+riviera-micro | Riviera Micro Sàrl | Avenue des Alpes 40 | 1820 Montreux VD | 21 555 67 08 | - | fr en
+littoral-securite | Littoral Sécurité Informatique SA | Rue du Seyon 30 | 2000 Neuchâtel NE | 32 555 24 93 | active | fr
+montagnes-micro | Montagnes Micro Sàrl | Av. Léopold-Robert 76 | 2300 La Chaux-de-Fonds NE | 32 555 58 61 | active | fr
+sorne-it | Sorne IT Sàrl | Route de Bâle 25 | 2800 Delémont JU | 32 555 80 34 | - | fr
+ajoie-informatique | Ajoie Informatique Sàrl | Rue des Annonciades 8 | 2900 Porrentruy JU | 32 555 13 72 | - | fr
+sarine-systemes | Sarine Systèmes SA | Boulevard de Pérolles 55 | 1700 Fribourg FR | 26 555 36 49 | active | fr de
+gruyere-pc | Gruyère PC Sàrl | Rue de Vevey 31 | 1630 Bulle FR | 26 555 62 85 | active | fr
+valais-reseaux | Valais Réseaux SA | Avenue de la Gare 32 | 1950 Sion VS | 27 555 29 13 | - | fr de
+octodure-it | Octodure IT Sàrl | Avenue de la Gare 45 | 1920 Martigny VS | 27 555 74 56 | active | fr
+""",
+}
+
+ACCREDITED_SERVICES = [["installation"], ["installation", "consulting"], ["installation", "training"]]
+ACCREDITED_DESCRIPTIONS = [
+    "IT partner for small businesses and practices in and around {city}: workstations, networks and virus protection.",
+    "{name} installs and maintains office networks in the region of {city} and keeps their security software current.",
+    "Computer shop and service desk in {city}. Sells and installs security software for home offices and small firms.",
+    "Family-run IT service company in {city}, looking after about forty small business customers.",
+]
+
+# Certified partners and the enterprise solution partner, with their certified technicians:
+# first name, last name, exam, certificate number, expires in days (negative: expired).
+NOMINATED_AT = datetime.datetime(2005, 4, 15, 9, 0, tzinfo=ZoneInfo("Europe/Zurich"))
+CERTIFIED = [
+    {
+        "slug": "uetliberg-security",
+        "name": "Uetliberg Security AG",
+        "territory": "ch-de",
+        "address": ("Badenerstrasse 329", "8003", "Zürich", "ZH", "44 555 90 10"),
+        "languages": "de en",
+        "services": ["installation", "consulting", "managed"],
+        "description": "Security specialists for Zurich's small and mid-sized companies. "
+        "Uetliberg Security runs virus protection and mail filtering for its customers as a managed service.",
+        "technicians": [("Lukas", "Meier", "Certified Security Professional", "CSP-104711", 402)],
+    },
+    {
+        "slug": "rigi-security",
+        "name": "Rigi Security Solutions AG",
+        "territory": "ch-de",
+        "address": ("Haldenstrasse 23", "6006", "Luzern", "LU", "41 555 19 27"),
+        "languages": "de",
+        "services": ["installation", "consulting", "training"],
+        "description": "Central Switzerland's address for endpoint security: planning, roll-out and staff training.",
+        "technicians": [
+            ("Sandra", "Widmer", "Certified Security Professional", "CSP-104958", 288),
+            ("Patrick", "Achermann", "Endpoint Management Specialist", "EMS-201377", 530),
+        ],
+    },
+    {
+        "slug": "rheintal-netsec",
+        "name": "Rheintal Netsec AG",
+        "territory": "ch-de",
+        "address": ("Bahnhofstrasse 6", "9450", "Altstätten", "SG", "71 555 83 44"),
+        "languages": "de",
+        "services": ["installation", "managed"],
+        "description": "Network and security services for manufacturers in the Rhine valley.",
+        # It withdrew its consent to the public directory: a listed tier that is not listed.
+        "directory_consent": False,
+        "technicians": [("Daniel", "Kobler", "Certified Security Professional", "CSP-105230", 175)],
+    },
+    {
+        "slug": "leman-securite",
+        "name": "Léman Sécurité Informatique SA",
+        "territory": "ch-fr",
+        "address": ("Avenue de la Gare 17", "1003", "Lausanne", "VD", "21 555 40 70"),
+        "languages": "fr de en",
+        "services": ["installation", "consulting", "training"],
+        "description": "Security for small and mid-sized companies around Lake Geneva: audits, installation and "
+        "training, in French, German and English.",
+        "technicians": [
+            # Expires within the month: the dashboard warns, the second technician keeps the tier.
+            ("Julien", "Favre", "Certified Security Professional", "CSP-104802", 21),
+            ("Nathalie", "Perrin", "Mail Gateway Specialist", "MGS-300415", 455),
+        ],
+    },
+    {
+        "slug": "plainpalais-securite",
+        "name": "Plainpalais Sécurité SA",
+        "territory": "ch-fr",
+        "address": ("Boulevard Carl-Vogt 44", "1205", "Genève", "GE", "22 555 71 21"),
+        "languages": "fr en",
+        "services": ["installation", "consulting", "managed"],
+        "description": "Geneva security integrator for international organisations, fiduciaries and law firms.",
+        "technicians": [
+            ("Olivier", "Berset", "Certified Security Professional", "CSP-105064", 330),
+            ("Sophie", "Mercier", "Endpoint Management Specialist", "EMS-201590", 610),
+        ],
+    },
+    {
+        "slug": "trois-lacs-informatique",
+        "name": "Trois-Lacs Informatique SA",
+        "territory": "ch-fr",
+        "address": ("Faubourg du Lac 43", "2000", "Neuchâtel", "NE", "32 555 66 02"),
+        "languages": "fr de",
+        "services": ["installation", "training"],
+        "description": "IT services and security training for companies between the three lakes, in French and German.",
+        "technicians": [("Yann", "Jeanneret", "Certified Security Professional", "CSP-105311", 240)],
+    },
+]
+ENTERPRISE = {
+    "slug": "aaregarde-security",
+    "name": "Aaregarde Security AG",
+    "territory": "ch-de",
+    "address": ("Effingerstrasse 47", "3008", "Bern", "BE", "31 555 42 00"),
+    "languages": "de fr en",
+    "services": ["installation", "consulting", "managed", "training", "end-customer-support"],
+    "description": "Enterprise Solution Partner for large customer projects in administration, health care and "
+    "industry. Aaregarde runs the support desk for its end customers in German, French and English.",
+    "nomination_reason": "Enterprise Partner of the previous programme: a certified team, large projects in the "
+    "public sector and support services for end customers. Carried over into the new programme.",
+    "technicians": [
+        ("Beat", "Schneeberger", "Certified Security Professional", "CSP-098844", -230),
+        ("Beat", "Schneeberger", "Certified Security Professional", "CSP-106120", 520),
+        ("Laura", "Gerber", "Endpoint Management Specialist", "EMS-201102", 365),
+        ("Reto", "Wüthrich", "Mail Gateway Specialist", "MGS-300288", 140),
+    ],
+}
+
+# The demo logins: email, first name, last name, the partner they own (none: the manager).
+MANAGER = ("manager@demo.example", "Andrea", "Kälin", "de")
+OWNERS = [
+    ("accredited@demo.example", "Simone", "Baumgartner", "limmat-informatik"),
+    ("certified@demo.example", "Céline", "Rochat", "leman-securite"),
+    ("enterprise@demo.example", "Martin", "Zbinden", "aaregarde-security"),
+]
+USER_LANGUAGE = {"ch-de": "de", "ch-fr": "fr"}
+# The accredited demo login has bought this share of the Certified Partner threshold: a visible gap.
+ACCREDITED_LOGIN_PARTNER = "limmat-informatik"
+ACCREDITED_LOGIN_SHARE = Decimal("0.76")
+
+
+def partner_specs() -> dict[str, dict]:
+    """Every demo partner by slug, as the builders read it."""
+    specs = {}
+    for territory, table in ACCREDITED.items():
+        for index, line in enumerate(table.strip().splitlines()):
+            slug, name, street, place, phone, active, languages = (cell.strip() for cell in line.split("|"))
+            postcode, rest = place.split(" ", 1)
+            city, canton = rest.rsplit(" ", 1)
+            specs[slug] = {
+                "slug": slug,
+                "name": name,
+                "tier": "accredited",
+                "territory": territory,
+                "address": (street, postcode, city, canton, phone),
+                "languages": languages,
+                "services": ACCREDITED_SERVICES[index % len(ACCREDITED_SERVICES)],
+                "description": ACCREDITED_DESCRIPTIONS[index % len(ACCREDITED_DESCRIPTIONS)].format(
+                    name=name, city=city
+                ),
+                "active": active == "active",
+            }
+    for data in CERTIFIED:
+        specs[data["slug"]] = {**data, "tier": "certified", "active": True}
+    specs[ENTERPRISE["slug"]] = {**ENTERPRISE, "tier": "enterprise", "active": True}
+    return specs
+
+
+def foreign_partners():
+    """Partners in the database that the demo did not create."""
+    return Partner.objects.exclude(slug__in=list(partner_specs()))
+
+
+@dataclass
+class DemoSummary:
+    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    logins: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, kind: str, outcome: str, number: int = 1) -> None:
+        self.counts[kind][outcome] += number
+
+
+class DemoError(Exception):
+    """The demo cannot be loaded as specified: tiers missing, or a partner outside its tier."""
+
+
+@transaction.atomic
+def demo_load(*, today: datetime.date | None = None) -> DemoSummary:
+    """Create or bring up to date the demo programme, in one transaction.
+
+    Guarantees on return: every demo partner is active and holds exactly the tier its
+    12-month volume and certified technicians qualify for (checked with the tier engine,
+    `DemoError` otherwise, and nothing is written); the demo logins work with
+    `DEMO_PASSWORD`. Raises `ValidationError` when another distributor serves a demo territory.
+    """
+    today = today or timezone.localdate()
+    summary = DemoSummary()
+    password = _DemoPassword()
+    specs = partner_specs()
+    tiers = _tiers()
+    products = _load_products(summary)
+    territories = _load_territories(summary)
+    distributors = _load_distributors(summary, territories)
+    manager = _load_manager(summary, password)
+    partners = _load_partners(
+        summary, specs, tiers=tiers, territories=territories, distributors=distributors, manager=manager
+    )
+    _load_owners(summary, password, specs, partners)
+    _load_technicians(summary, partners, today=today)
+    purchase_plan = {
+        slug: _partner_invoices(partner, specs[slug], tiers=tiers, products=products, today=today)
+        for slug, partner in partners.items()
+    }
+    _load_purchases(summary, purchase_plan, distributors=distributors)
+
+    review = tier_review(on=today, dry_run=True, partners=Partner.objects.filter(slug__in=list(partners)))
+    wrong = review.upgrades + review.proposed_downgrades + review.applied_downgrades + review.flags
+    if wrong:
+        raise DemoError("Demo partners outside their tier: " + ", ".join(f"{e.partner} ({e.qualified})" for e in wrong))
+    summary.logins = [
+        (email, f"owner of {partners[slug]} ({partners[slug].tier})") for email, _first, _last, slug in OWNERS
+    ] + [(MANAGER[0], f"channel manager, {reverse('admin:index')}")]
+    return summary
+
+
+# Builders ------------------------------------------------------------------------------
+
+
+def _upsert(summary: DemoSummary, kind: str, model, lookup: dict, values: dict, m2m: dict | None = None):
+    """Find by `lookup`; create it, or save only the fields (and many-to-many sets) that differ."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj, outcome = model(**lookup, **values), "created"
+        obj._change_reason = "demo data"
+        obj.save()
+    else:
+        changed = _differing(obj, values)
+        outcome = "updated" if changed else "unchanged"
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
+            obj._change_reason = "demo data"
+            obj.save(update_fields=changed)
+    for name, wanted in (m2m or {}).items():
+        related = getattr(obj, name)
+        if outcome == "created" or {o.pk for o in related.all()} != {o.pk for o in wanted}:
+            related.set(wanted)
+            outcome = "updated" if outcome == "unchanged" else outcome
+    summary.add(kind, outcome)
+    return obj
+
+
+def _differing(obj: models.Model, values: dict) -> list[str]:
+    changed = []
+    for name, value in values.items():
+        model_field = obj._meta.get_field(name)
+        wanted = value.pk if model_field.is_relation and value is not None else value
+        if getattr(obj, model_field.attname) != wanted:
+            changed.append(name)
+    return changed
+
+
+def _tiers() -> dict[str, Tier]:
+    tiers = {tier.code: tier for tier in Tier.objects.all()}
+    missing = {"accredited", "certified", "enterprise"} - tiers.keys()
+    if missing:
+        raise DemoError(f"The demo needs the tiers of the data migration; missing: {', '.join(sorted(missing))}.")
+    return tiers
+
+
+def _load_products(summary: DemoSummary) -> dict[str, Product]:
+    products = {}
+    for sku, name, nfr_available, _price in PRODUCTS:
+        values = {"name": name, "nfr_available": nfr_available, "is_active": True}
+        products[sku] = _upsert(summary, "products", Product, {"sku": sku}, values)
+    return products
+
+
+def _load_territories(summary: DemoSummary) -> dict[str, Territory]:
+    languages = {language.code: language for language in Language.objects.all()}
+    territories = {}
+    for code, name, country, regions, language_codes in TERRITORIES:
+        values = {"name": name, "country": country, "regions": regions}
+        m2m = {"languages": [languages[c] for c in language_codes]}
+        territories[code] = _upsert(summary, "territories", Territory, {"code": code}, values, m2m)
+    return territories
+
+
+def _load_distributors(summary: DemoSummary, territories: dict[str, Territory]) -> dict[str, Distributor]:
+    """Save through `distributor_save`, so the rule against overlapping territories holds."""
+    distributors = {}
+    for data in DISTRIBUTORS:
+        values = {key: data[key] for key in ("name", "contact_name", "contact_email", "phone", "website")}
+        values["is_active"] = True
+        wanted = [territories[code] for code in data["territories"]]
+        distributor = Distributor.objects.filter(code=data["code"]).prefetch_related("territories").first()
+        if distributor is None:
+            distributor, outcome = Distributor(code=data["code"], **values), "created"
+        else:
+            changed = _differing(distributor, values)
+            for name in changed:
+                setattr(distributor, name, values[name])
+            same_territories = {t.pk for t in distributor.territories.all()} == {t.pk for t in wanted}
+            outcome = "updated" if changed or not same_territories else "unchanged"
+        # Saving an unchanged distributor would still add a row to its history.
+        if outcome != "unchanged":
+            distributor_save(distributor=distributor, territories=wanted)
+        summary.add("distributors", outcome)
+        distributors[data["code"]] = distributor
+    return distributors
+
+
+class _DemoPassword:
+    """Hashes and checks `DEMO_PASSWORD` at most once per load.
+
+    A hash costs over a second by design. The demo logins share one hash (and salt):
+    their password is published anyway, and the load stays fast.
+    """
+
+    def __init__(self):
+        self.good: set[str] = set()
+
+    def matches(self, encoded: str) -> bool:
+        if encoded not in self.good and check_password(DEMO_PASSWORD, encoded):
+            self.good.add(encoded)
+        return encoded in self.good
+
+    def encoded(self) -> str:
+        if not self.good:
+            self.good.add(make_password(DEMO_PASSWORD))
+        return next(iter(self.good))
+
+
+def _load_user(summary: DemoSummary, email: str, *, password: _DemoPassword | None, **values) -> User:
+    """A demo person; a login gets the demo password (again, if it was changed), anyone else none."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user, changed = User(email=email, **values), None
+        user.password = password.encoded() if password else make_password(None)
+        user.save()
+    else:
+        changed = _differing(user, values)
+        for name in changed:
+            setattr(user, name, values[name])
+        if password and not password.matches(user.password):
+            user.password = password.encoded()
+            changed.append("password")
+        if changed:
+            user.save(update_fields=changed)
+    summary.add("users", "created" if changed is None else "updated" if changed else "unchanged")
+    return user
+
+
+def _load_login_email(summary: DemoSummary, user: User) -> None:
+    """Email verification is mandatory: a demo login needs a verified primary address."""
+    values = {"verified": True, "primary": True}
+    _upsert(summary, "email addresses", EmailAddress, {"user": user, "email": user.email}, values)
+
+
+def _load_manager(summary: DemoSummary, password: _DemoPassword) -> User:
+    email, first_name, last_name, language = MANAGER
+    manager = _load_user(
+        summary,
+        email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
+        is_staff=True,
+        is_superuser=False,
+        is_active=True,
+    )
+    _load_login_email(summary, manager)
+    permissions = Permission.objects.filter(
+        Q(content_type__app_label="partners")
+        | Q(content_type__app_label="accounts", codename__in=["view_user", "change_user"])
+    )
+    group = _upsert(summary, "groups", Group, {"name": MANAGER_GROUP}, {}, {"permissions": list(permissions)})
+    if not manager.groups.filter(pk=group.pk).exists():
+        manager.groups.add(group)
+    return manager
+
+
+def _load_partners(summary: DemoSummary, specs, *, tiers, territories, distributors, manager) -> dict[str, Partner]:
+    languages = {language.code: language for language in Language.objects.all()}
+    services = {service.code: service for service in Service.objects.all()}
+    serving = {code: d for d in distributors.values() for code in d.territories.values_list("code", flat=True)}
+    partners = {}
+    for slug, spec in specs.items():
+        rng = random.Random(f"{SEED}:joined:{slug}")
+        joined_on = PROGRAMME_START
+        # Most were migrated in bulk on the first day, some joined later that year; the enterprise
+        # solution partner was nominated on the first day.
+        if spec["tier"] != "enterprise" and rng.random() < 0.3:
+            joined_on += datetime.timedelta(days=rng.randint(20, 200))
+        street, postcode, city, canton, phone = spec["address"]
+        nominated = spec["tier"] == "enterprise"
+        values = {
+            "name": spec["name"],
+            "street": street,
+            "postcode": postcode,
+            "city": city,
+            "region": canton,
+            "country": "CH",
+            "website": f"https://www.{slug}.example",
+            "phone": f"+41 {phone}",
+            "email": f"info@{slug}.example",
+            "description": spec["description"],
+            "tier": tiers[spec["tier"]],
+            "status": Partner.Status.ACTIVE,
+            "territory": territories[spec["territory"]],
+            "distributor": serving[spec["territory"]],
+            # Accredited resellers are served by the partner desk, not by an account manager.
+            "account_manager": manager if spec["tier"] != "accredited" else None,
+            "directory_consent": spec.get("directory_consent", True),
+            "joined_on": joined_on,
+            "nominated_by": manager if nominated else None,
+            "nominated_at": NOMINATED_AT if nominated else None,
+            "nomination_reason": spec.get("nomination_reason", ""),
+            "proposed_tier": None,
+            "proposed_on": None,
+        }
+        m2m = {
+            "languages": [languages[code] for code in spec["languages"].split()],
+            "services": [services[code] for code in spec["services"]],
+        }
+        partners[slug] = _upsert(summary, "partners", Partner, {"slug": slug}, values, m2m)
+    return partners
+
+
+def _load_owners(summary: DemoSummary, password: _DemoPassword, specs, partners: dict[str, Partner]) -> None:
+    for email, first_name, last_name, slug in OWNERS:
+        owner = _load_user(
+            summary,
+            email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            language=USER_LANGUAGE[specs[slug]["territory"]],
+            is_staff=False,
+            is_superuser=False,
+            is_active=True,
+        )
+        _load_login_email(summary, owner)
+        values = {"partner": partners[slug], "role": Membership.Role.OWNER}
+        _upsert(summary, "memberships", Membership, {"user": owner}, values)
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def _load_technicians(summary: DemoSummary, partners: dict[str, Partner], *, today: datetime.date) -> None:
+    """Certified technicians: members who cannot sign in, with their certifications."""
+    people = {}
+    for data in [*CERTIFIED, ENTERPRISE]:
+        partner = partners[data["slug"]]
+        for first_name, last_name, exam, number, expires_in in data["technicians"]:
+            email = f"{_ascii(first_name)}.{_ascii(last_name)}@{data['slug']}.demo.example"
+            if email not in people:
+                people[email] = _load_user(
+                    summary,
+                    email,
+                    password=None,
+                    first_name=first_name,
+                    last_name=last_name,
+                    language=USER_LANGUAGE[data["territory"]],
+                    is_active=True,
+                )
+                values = {"partner": partner, "role": Membership.Role.TECHNICAL}
+                _upsert(summary, "memberships", Membership, {"user": people[email]}, values)
+            expires_on = today + datetime.timedelta(days=expires_in)
+            values = {
+                "partner": partner,
+                "holder": people[email],
+                "exam": exam,
+                "issued_on": expires_on - datetime.timedelta(days=730),
+                "expires_on": expires_on,
+            }
+            _upsert(summary, "certifications", Certification, {"number": number}, values)
+
+
+# Purchases -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Invoice:
+    partner: Partner
+    product: Product
+    quantity: int
+    amount_eur: Decimal
+    invoice_date: datetime.date
+
+
+def _volume_target(rng: random.Random, spec: dict, tiers: dict[str, Tier]) -> Decimal:
+    """A 12-month volume inside the partner's tier, from the tier figures in the database."""
+    accredited, certified, enterprise = (
+        tiers[code].min_annual_volume for code in ["accredited", "certified", "enterprise"]
+    )
+    if spec["slug"] == ACCREDITED_LOGIN_PARTNER:
+        return (certified * ACCREDITED_LOGIN_SHARE).quantize(Decimal("1"))
+    if spec["tier"] == "enterprise":
+        low, high = enterprise * Decimal("1.3"), enterprise * Decimal("1.6")
+    elif spec["tier"] == "certified":
+        low, high = certified * Decimal("1.4"), enterprise * Decimal("0.8")
+    elif spec["active"]:
+        low, high = certified * Decimal("0.3"), certified * Decimal("0.85")
+    else:
+        low, high = accredited * Decimal("1.3"), certified * Decimal("0.45")
+    return Decimal(round(rng.uniform(float(low), float(max(low, high))), -1))
+
+
+def _invoice_days(rng: random.Random, *, first: int, step: int) -> list[int]:
+    """Days before today of a partner's invoices over two years, newest first."""
+    days, day = [], first
+    while day <= HISTORY_DAYS:
+        if not WINDOW_EDGE[0] <= day <= WINDOW_EDGE[1]:
+            days.append(day)
+        day += step + rng.randint(-4, 4)
+    return days
+
+
+def _split(rng: random.Random, total: Decimal, parts: int) -> list[Decimal]:
+    """`parts` amounts in cents that add up to `total` exactly."""
+    weights = [rng.randint(60, 140) for _ in range(parts)]
+    amounts = [(total * weight / sum(weights)).quantize(Decimal("0.01")) for weight in weights[:-1]]
+    return [*amounts, total - sum(amounts, Decimal(0))]
+
+
+def _partner_invoices(partner: Partner, spec: dict, *, tiers, products, today: datetime.date) -> list[_Invoice]:
+    rng = random.Random(f"{SEED}:purchases:{spec['slug']}")
+    if spec["active"]:
+        days = _invoice_days(rng, first=rng.randint(2, 40 if spec["tier"] == "accredited" else 20), step=30)
+    else:  # last bought four to eleven months ago
+        days = _invoice_days(rng, first=rng.randint(125, 330), step=rng.choice([30, 45, 60]))
+    recent = [day for day in days if day < WINDOW_EDGE[0]]
+    older = [day for day in days if day > WINDOW_EDGE[1]]
+    volume = _volume_target(rng, spec, tiers)
+    previous = Decimal(round(float(volume) * rng.uniform(0.7, 1.25), -1))
+    amounts = _split(rng, volume, len(recent)) + _split(rng, previous, len(older))
+    prices = {sku: Decimal(price) for sku, _name, _nfr, price in PRODUCTS}
+    invoices = []
+    for day, amount in zip(recent + older, amounts, strict=True):
+        affordable = [sku for sku in PRODUCT_MIX[spec["tier"]] if prices[sku] <= amount] or ["AV-WKS"]
+        sku = rng.choice(affordable)
+        invoices.append(
+            _Invoice(
+                partner=partner,
+                product=products[sku],
+                quantity=max(1, int(amount / prices[sku])),
+                amount_eur=amount,
+                invoice_date=today - datetime.timedelta(days=day),
+            )
+        )
+    return invoices
+
+
+def _load_purchases(summary: DemoSummary, plan: dict[str, list[_Invoice]], *, distributors) -> None:
+    """Bring the demo partners' purchases in line with two years of invoices, in bulk.
+
+    Invoices are numbered per distributor and year in date order (AS-2026-000123), and
+    matched to stored purchases by (distributor, reference).
+    """
+    prefixes = {data["code"]: data["prefix"] for data in DISTRIBUTORS}
+    by_distributor = defaultdict(list)
+    for invoices in plan.values():
+        for invoice in invoices:
+            by_distributor[invoice.partner.distributor_id].append(invoice)
+    wanted = {}
+    for distributor in distributors.values():
+        numbers = Counter()
+        for invoice in sorted(by_distributor[distributor.pk], key=lambda i: (i.invoice_date, i.partner.slug)):
+            year = invoice.invoice_date.year
+            numbers[year] += 1
+            reference = f"{prefixes[distributor.code]}-{year}-{numbers[year]:06d}"
+            wanted[(distributor.pk, reference)] = Purchase(
+                distributor=distributor,
+                reference=reference,
+                partner=invoice.partner,
+                product=invoice.product,
+                quantity=invoice.quantity,
+                amount_eur=invoice.amount_eur,
+                invoice_date=invoice.invoice_date,
+            )
+    stored = {
+        (purchase.distributor_id, purchase.reference): purchase
+        for purchase in Purchase.objects.filter(partner__slug__in=list(plan))
+    }
+    fields = ["partner", "product", "quantity", "amount_eur", "invoice_date"]
+    changed = []
+    for key, purchase in wanted.items():
+        if key in stored and _differing(stored[key], {name: getattr(purchase, name) for name in fields}):
+            purchase.pk = stored[key].pk
+            changed.append(purchase)
+    new = [purchase for key, purchase in wanted.items() if key not in stored]
+    stale = [purchase.pk for key, purchase in stored.items() if key not in wanted]
+    Purchase.objects.filter(pk__in=stale).delete()
+    Purchase.objects.bulk_update(changed, fields, batch_size=500)
+    Purchase.objects.bulk_create(new, batch_size=500)
+    summary.add("purchases", "created", len(new))
+    summary.add("purchases", "updated", len(changed))
+    summary.add("purchases", "unchanged", len(wanted) - len(new) - len(changed))
+    summary.add("purchases", "removed", len(stale))

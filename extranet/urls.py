@@ -1,12 +1,25 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 # Staff sign in through allauth like everyone else, so its rate limits and MFA apply.
 admin.site.login = secure_admin_login(admin.site.login)
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page says; the icon's static URL is hashed."""
+
+    http_method_names = ["get", "head"]
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(

@@ -74,12 +74,18 @@ class Programme:
         below = [t for t in self.tiers if t.rank < tier.rank and not t.nomination_only]
         return below[-1] if below else None
 
+    def bands_in_force(self, tier: Tier, on: datetime.date) -> dict[Decimal, Decimal]:
+        """Volume threshold -> margin % for `tier`, each threshold in its latest version on `on`."""
+        in_force = sorted(
+            (b for b in self.bands if b.tier_id == tier.pk and b.effective_from <= on), key=lambda b: b.effective_from
+        )
+        return {band.min_volume: band.margin_percent for band in in_force}
+
     def margin(self, tier: Tier, volume: Decimal, on: datetime.date) -> Decimal | None:
-        """The band with the highest threshold the volume reaches, in its latest version on `on`."""
-        bands = [b for b in self.bands if b.tier_id == tier.pk and b.effective_from <= on and b.min_volume <= volume]
-        if not bands:
-            return None
-        return max(bands, key=lambda b: (b.min_volume, b.effective_from)).margin_percent
+        """The margin of the highest threshold the volume reaches."""
+        bands = self.bands_in_force(tier, on)
+        reached = [threshold for threshold in bands if threshold <= volume]
+        return bands[max(reached)] if reached else None
 
     def missing(self, tier: Tier, volume: Decimal, technicians: int) -> list[str]:
         """What a partner with these metrics still lacks for `tier`, as sentences for people."""

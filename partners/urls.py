@@ -5,5 +5,4 @@ from . import views
 app_name = "partners"
 urlpatterns = [
     path("", views.programme, name="programme"),
-    path("favicon.ico", views.favicon, name="favicon"),
 ]

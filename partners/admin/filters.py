@@ -3,11 +3,10 @@
 import datetime
 
 from django.contrib import admin
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Partner, Tier
+from ..models import Partner
 
 EXPIRY_WARNING_DAYS = 60
 
@@ -26,11 +25,7 @@ class ProposedDowngradeFilter(admin.SimpleListFilter):
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
-    """What waits for a channel manager, computed in SQL from the `with_metrics` annotations.
-
-    The conditions mirror `Evaluation.is_upgrade` and `Evaluation.missing_for_held`, so
-    the list agrees with what "Evaluate now" would do.
-    """
+    """What waits for a channel manager; agrees with what "Evaluate now" would do."""
 
     title = _("needs review")
     parameter_name = "review"
@@ -47,34 +42,9 @@ class NeedsReviewFilter(admin.SimpleListFilter):
             case "application":
                 return queryset.filter(status=Partner.Status.APPLIED)
             case "upgrade":
-                higher_tier_met = Tier.objects.reachable().filter(
-                    rank__gt=OuterRef("tier__rank"),
-                    min_annual_volume__lte=OuterRef("volume_12m"),
-                    min_certified_technicians__lte=OuterRef("certified_technicians"),
-                )
-                return queryset.active().filter(Exists(higher_tier_met), tier__nomination_only=False)
+                return queryset.active().qualifying_for_upgrade()
             case "shortfall":
-                # A nominated partner is measured against the reachable tier below its own.
-                below = Tier.objects.reachable().filter(rank__lt=OuterRef("tier__rank")).order_by("-rank")
-                return (
-                    queryset.active()
-                    .alias(
-                        measured_volume=Case(
-                            When(tier__nomination_only=True, then=Subquery(below.values("min_annual_volume")[:1])),
-                            default=F("tier__min_annual_volume"),
-                        ),
-                        measured_technicians=Case(
-                            When(
-                                tier__nomination_only=True,
-                                then=Subquery(below.values("min_certified_technicians")[:1]),
-                            ),
-                            default=F("tier__min_certified_technicians"),
-                        ),
-                    )
-                    .filter(
-                        Q(volume_12m__lt=F("measured_volume")) | Q(certified_technicians__lt=F("measured_technicians"))
-                    )
-                )
+                return queryset.active().short_of_tier()
         return queryset
 
 

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import Case, Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +156,33 @@ class PartnerQuerySet(models.QuerySet):
                 Subquery(technicians, output_field=IntegerField()), Value(0, output_field=IntegerField())
             ),
         )
+
+    def qualifying_for_upgrade(self):
+        """After `with_metrics`: partners meeting a higher reachable tier (`Evaluation.is_upgrade` in SQL)."""
+        higher_tier_met = Tier.objects.reachable().filter(
+            rank__gt=OuterRef("tier__rank"),
+            min_annual_volume__lte=OuterRef("volume_12m"),
+            min_certified_technicians__lte=OuterRef("certified_technicians"),
+        )
+        return self.filter(Exists(higher_tier_met), tier__nomination_only=False)
+
+    def short_of_tier(self):
+        """After `with_metrics`: partners below their tier's criteria (`Evaluation.missing_for_held` in SQL).
+
+        A nominated partner is measured against the reachable tier below its own.
+        """
+        below = Tier.objects.reachable().filter(rank__lt=OuterRef("tier__rank")).order_by("-rank")
+        nominated = Q(tier__nomination_only=True)
+        return self.alias(
+            measured_volume=Case(
+                When(nominated, then=Subquery(below.values("min_annual_volume")[:1])),
+                default=F("tier__min_annual_volume"),
+            ),
+            measured_technicians=Case(
+                When(nominated, then=Subquery(below.values("min_certified_technicians")[:1])),
+                default=F("tier__min_certified_technicians"),
+            ),
+        ).filter(Q(volume_12m__lt=F("measured_volume")) | Q(certified_technicians__lt=F("measured_technicians")))
 
 
 def one_year_before(day: datetime.date) -> datetime.date:

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import User
-from partners.demo import DEMO_PASSWORD, MANAGER_GROUP
+from partners.demo.data import DEMO_PASSWORD, MANAGER_GROUP
 from partners.models import Certification, Distributor, Partner
 from partners.services import tier_review
 

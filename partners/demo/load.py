@@ -41,6 +41,7 @@ from ..models import (
     Service,
     Territory,
     Tier,
+    TierChange,
 )
 from ..services import distributor_save, tier_review
 from .data import (
@@ -105,6 +106,7 @@ def demo_load(*, today: datetime.date | None = None) -> DemoSummary:
     partners = _load_partners(
         summary, specs, tiers=tiers, territories=territories, distributors=distributors, manager=manager
     )
+    _load_tier_changes(summary, partners, tiers=tiers, manager=manager)
     _load_owners(summary, password, specs, partners)
     _load_technicians(summary, partners, today=today)
     purchase_plan = {
@@ -326,6 +328,58 @@ def _load_partners(summary: DemoSummary, specs, *, tiers, territories, distribut
         }
         partners[slug] = _upsert(summary, "partners", Partner, {"slug": slug}, values, m2m)
     return partners
+
+
+def _load_tier_changes(summary: DemoSummary, partners: dict[str, Partner], *, tiers, manager: User) -> None:
+    """The change log of the programme's first year: admissions, upgrades and the nomination."""
+    logged = set(TierChange.objects.filter(partner__in=partners.values()).values_list("partner_id", "kind"))
+    entry, certified = tiers["accredited"], tiers["certified"]
+    local = timezone.get_current_timezone()
+    changes = []
+
+    def log(partner, kind, from_tier, to_tier, when, reason, decided_by):
+        if (partner.pk, kind) not in logged:
+            changes.append(
+                TierChange(
+                    partner=partner,
+                    kind=kind,
+                    from_tier=from_tier,
+                    to_tier=to_tier,
+                    reason=reason,
+                    volume_12m=to_tier.min_annual_volume,
+                    certified_technicians=to_tier.min_certified_technicians,
+                    decided_by=decided_by,
+                    created_at=when,
+                )
+            )
+
+    for partner in partners.values():
+        joined = datetime.datetime.combine(partner.joined_on, datetime.time(9), tzinfo=local)
+        log(partner, TierChange.Kind.ADMISSION, None, entry, joined, "Migrated from the previous programme.", manager)
+        if partner.tier == certified:
+            upgraded = joined + datetime.timedelta(days=120)
+            log(
+                partner,
+                TierChange.Kind.UPGRADE,
+                entry,
+                certified,
+                upgraded,
+                "Meets the criteria of Certified Partner.",
+                None,
+            )
+        if partner.tier.nomination_only:
+            log(
+                partner,
+                TierChange.Kind.NOMINATION,
+                entry,
+                partner.tier,
+                NOMINATED_AT,
+                partner.nomination_reason,
+                manager,
+            )
+    TierChange.objects.bulk_create(changes)
+    summary.add("tier changes", "created", len(changes))
+    summary.add("tier changes", "unchanged", len(logged))
 
 
 def _load_owners(summary: DemoSummary, password: _DemoPassword, specs, partners: dict[str, Partner]) -> None:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -127,7 +128,7 @@ class TierChange(models.Model):
         verbose_name=_("decided by"),
         help_text=_("Empty when the scheduled evaluation applied the change."),
     )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -11,6 +11,7 @@ import os
 # touch the database; Django must be told that this is intended before it starts.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from importlib import import_module  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -81,12 +82,21 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, django_db_serialized_rollback):
-    """A fresh browser tab on the live server; fails the test on console errors or CSP violations.
+def programme_defaults(transactional_db):
+    """The tiers, bands, languages and services the data migration creates.
 
-    The live server needs a transactional database, which is emptied after each test;
-    the serialized rollback brings back what the migrations created (the tiers).
+    The live server needs a transactional database, which is emptied after each test.
+    (Serialized rollback cannot restore it: once Playwright runs, the test thread sees
+    a different connection object than the one that was serialized at set-up.)
     """
+    from django.apps import apps
+
+    import_module("partners.migrations.0002_programme_defaults").create_defaults(apps, None)
+
+
+@pytest.fixture
+def page(browser, live_server, programme_defaults):
+    """A fresh browser tab on the live server; fails the test on console errors or CSP violations."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     problems: list[str] = []
     context.expose_binding("__reportCspViolation", lambda source, text: problems.append(f"CSP violation: {text}"))

@@ -36,7 +36,9 @@ def test_manager_opens_every_programme_changelist_and_change_form(manager_client
 
 
 def test_manager_sees_the_demo_partners_with_their_metrics(manager_client):
-    response = manager_client.get(admin_url(Partner, "changelist"), {"tier__id__exact": Partner.objects.get(slug="leman-securite").tier_id})
+    response = manager_client.get(
+        admin_url(Partner, "changelist"), {"tier__id__exact": Partner.objects.get(slug="leman-securite").tier_id}
+    )
 
     assert response.status_code == HTTPStatus.OK
     assert response.context["cl"].result_count == 6

@@ -300,3 +300,12 @@ def test_account_pages_use_the_extranet_layout(client, tiers, verified_user):
     assert '<meta name="robots" content="noindex, nofollow">' in html
     assert 'aria-current="page"' in html
     assert '<label class="form-label" for="id_oldpassword">' in html
+
+
+def test_login_page_points_newcomers_to_the_partner_desk_not_to_a_sign_up(client, settings):
+    settings.EXTRANET_PARTNER_DESK_EMAIL = "desk@vendor.example"
+
+    html = client.get(reverse("account_login")).text
+
+    assert 'href="mailto:desk@vendor.example"' in html
+    assert reverse("account_signup") not in html

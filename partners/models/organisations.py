@@ -7,7 +7,6 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case, Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -276,9 +275,6 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("admin:partners_partner_change", args=[self.pk])
 
 
 class Membership(models.Model):

@@ -56,3 +56,16 @@ def test_development_mail_goes_to_files_a_newcomer_can_read(tmp_path):
     assert result.returncode == 0, result.stderr
     [message] = (tmp_path / "mail").iterdir()
     assert "Subject: Hi" in message.read_text()
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "backend"),
+    [("", "django.core.cache.backends.db.DatabaseCache"), ("redis://127.0.0.1:6379/3", "RedisCache")],
+)
+def test_cache_is_shared_across_processes_with_or_without_redis(tmp_path, redis_url, backend):
+    show = ["shell", "--no-imports", "-c", "from django.conf import settings; print(settings.CACHES['default'])"]
+
+    result = manage(*show, DJANGO_DEBUG="1", DJANGO_VAR_DIR=str(tmp_path), REDIS_URL=redis_url)
+
+    assert result.returncode == 0, result.stderr
+    assert backend in result.stdout

@@ -70,6 +70,10 @@ class Programme:
     def tier_above(self, tier: Tier) -> Tier | None:
         return next((t for t in self.tiers if t.rank > tier.rank), None)
 
+    def nomination_target(self, tier: Tier) -> Tier | None:
+        """The nomination-only tier a partner holding `tier` would be nominated to."""
+        return next((t for t in self.tiers if t.nomination_only and t.rank > tier.rank), None)
+
     def reachable_tier_below(self, tier: Tier) -> Tier | None:
         below = [t for t in self.tiers if t.rank < tier.rank and not t.nomination_only]
         return below[-1] if below else None

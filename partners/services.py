@@ -165,7 +165,7 @@ def partner_nominate(*, partner: Partner, reason: str, actor: User) -> Partner:
             _("Only active partners can be nominated; %(partner)s is %(status)s.")
             % {"partner": partner, "status": partner.get_status_display()}
         )
-    target = Tier.objects.filter(nomination_only=True, rank__gt=partner.tier.rank).order_by("rank").first()
+    target = Programme.load().nomination_target(partner.tier)
     if target is None:
         raise ValidationError(_("%(partner)s already holds the highest nominated tier.") % {"partner": partner})
     evaluation = evaluate_partner(partner, on=timezone.localdate())

@@ -160,10 +160,9 @@ def nominated_tier(programme: Programme) -> Tier | None:
 )
 def nominate(modeladmin, request, queryset):
     programme = programme_for(request)
-    tiers = programme.tiers
     rows = []
     for partner in queryset:
-        target = next((t for t in tiers if t.nomination_only and t.rank > partner.tier.rank), None)
+        target = programme.nomination_target(partner.tier)
         rows.append((partner, f"{partner.tier.name} → {target.name if target else '-'}"))
     return _with_reason(
         modeladmin,

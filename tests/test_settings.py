@@ -69,3 +69,17 @@ def test_cache_is_shared_across_processes_with_or_without_redis(tmp_path, redis_
 
     assert result.returncode == 0, result.stderr
     assert backend in result.stdout
+
+
+def test_production_cookies_are_secure_and_host_prefixed(tmp_path):
+    show = [
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_HSTS_SECONDS)",
+    ]
+
+    result = manage(*show, DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 60, DJANGO_VAR_DIR=str(tmp_path))
+
+    assert result.stdout.split() == ["__Host-sessionid", "__Host-csrftoken", "True", "True", "True", "31536000"]

@@ -51,6 +51,8 @@ def _live_server_settings(tmp_path_factory):
         SECURE_SSL_REDIRECT=False,
         SESSION_COOKIE_SECURE=False,
         CSRF_COOKIE_SECURE=False,
+        SESSION_COOKIE_NAME="sessionid",
+        CSRF_COOKIE_NAME="csrftoken",
         STATIC_ROOT=tmp_path_factory.mktemp("static"),
         STORAGES={
             **settings.STORAGES,

@@ -49,6 +49,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "accounts",
     "partners",
+    "library",
+    "newsletter",
+    "nfr",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -261,6 +264,8 @@ if not DEBUG:
 # database, editable by staff; these only shape how the software behaves.
 EXTRANET_ACTIVE_PARTNER_DAYS = int(os.environ.get("EXTRANET_ACTIVE_PARTNER_DAYS", "90"))
 EXTRANET_PARTNER_DESK_EMAIL = os.environ.get("EXTRANET_PARTNER_DESK_EMAIL", "partners@localhost")
+# Absolute links in emails point here.
+EXTRANET_BASE_URL = os.environ.get("EXTRANET_BASE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

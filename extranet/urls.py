@@ -25,6 +25,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("extranet/library/", include("library.urls")),
+    path("extranet/newsletter/", include("newsletter.urls")),
+    path("extranet/licences/", include("nfr.urls")),
     path("", include("partners.urls")),
     prefix_default_language=False,
 )

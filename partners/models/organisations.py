@@ -194,6 +194,7 @@ def one_year_before(day: datetime.date) -> datetime.date:
 class Partner(models.Model):
     class Status(models.TextChoices):
         APPLIED = "applied", _("Applied")
+        REJECTED = "rejected", _("Rejected")
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
         ENDED = "ended", _("Ended")
@@ -244,6 +245,12 @@ class Partner(models.Model):
         _("may be listed in the directory"), default=True, help_text=_("The partner can withdraw this consent.")
     )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejecting the application"), blank=True)
+    require_mfa = models.BooleanField(
+        _("members must use two-factor authentication"),
+        default=False,
+        help_text=_("Set by the partner's owner: members without a second factor must set one up first."),
+    )
     nominated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -290,6 +297,7 @@ class Membership(models.Model):
     )
     partner = models.ForeignKey(Partner, models.CASCADE, related_name="memberships", verbose_name=_("partner"))
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.SALES)
+    receives_newsletter = models.BooleanField(_("receives the newsletter"), default=True)
     created_at = models.DateTimeField(_("member since"), auto_now_add=True)
 
     class Meta:

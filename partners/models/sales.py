@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +11,21 @@ class Product(models.Model):
     sku = models.CharField(_("SKU"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     nfr_available = models.BooleanField(_("offered as NFR licence"), default=False)
+    licence_key_format = models.CharField(
+        _("licence key format"),
+        max_length=60,
+        default="XXXXX-XXXXX-XXXXX-XXXXX",
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9#X-]*[#X][A-Z0-9#X-]*$",
+                _("Use X for a letter or digit, # for a digit, and fixed capitals, digits and dashes."),
+            )
+        ],
+        help_text=_(
+            "X stands for a random letter or digit, # for a random digit; other characters are kept, "
+            "e.g. KAV-####-XXXX-XXXX."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -84,6 +84,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After allauth's and htmx's: they need request.user, messages, request.htmx.
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -163,19 +166,53 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
+# Sign-in (django-allauth). README.md, "Sign-in and security", lists the variables.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+# Login, password reset and signup answer alike for known and unknown addresses.
 ACCOUNT_PREVENT_ENUMERATION = True
+# A password change keeps the session it was made in; Django's session auth hash ends all others.
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Password changes and resets, MFA changes, email changes: the person is told by email.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Partner extranet] "
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Sessions end when the browser closes (and after the idle and absolute limits below);
+# a "remember me" box would promise more than a 30-minute session can keep.
+ACCOUNT_SESSION_REMEMBER = False
+# Sensitive actions ask again for the password or the second factor, not for an emailed code:
+# whoever holds a stolen session may also read the mailbox.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300  # seconds a re-authentication lasts (allauth default)
+# Rate limits live in the cache (Redis or the database cache, both shared by all processes).
+# EXTRANET_LOGIN_FAILURES: failed logins allowed per account in a window, e.g. "5/15m".
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": f"20/m/ip,{os.environ.get('EXTRANET_LOGIN_FAILURES', '5/15m')}/key",
+    "signup": "10/h/ip",
+    "reset_password": "10/m/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+}
+# Behind a reverse proxy, the client's address is the n-th from the right in X-Forwarded-For;
+# without it every request would share the proxy's address and its per-IP limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("EXTRANET_TRUSTED_PROXY_COUNT", "0"))
 
+# WebAuthn (security keys, passkeys as a second factor) needs HTTPS; in development the
+# browser also accepts http://localhost, which allauth allows only when debugging.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_TOTP_ISSUER = "Partner programme"
+# Staff need a second factor for /admin/ (accounts.middleware.MfaRequiredMiddleware).
+EXTRANET_REQUIRE_STAFF_MFA = env_bool("EXTRANET_REQUIRE_STAFF_MFA", not DEBUG)
+
+# Sessions end after DJANGO_SESSION_IDLE_SECONDS without a request (the cookie age, renewed
+# on every request) and DJANGO_SESSION_MAX_SECONDS after login whatever the activity.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
+EXTRANET_SESSION_MAX_SECONDS = int(os.environ.get("DJANGO_SESSION_MAX_SECONDS", str(12 * 3600)))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German")), ("fr", _("French"))]
@@ -264,6 +301,11 @@ if not DEBUG:
 # database, editable by staff; these only shape how the software behaves.
 EXTRANET_ACTIVE_PARTNER_DAYS = int(os.environ.get("EXTRANET_ACTIVE_PARTNER_DAYS", "90"))
 EXTRANET_PARTNER_DESK_EMAIL = os.environ.get("EXTRANET_PARTNER_DESK_EMAIL", "partners@localhost")
+# Library files live outside MEDIA_ROOT and are never served by URL; only the download view sends them.
+EXTRANET_PRIVATE_MEDIA_ROOT = Path(os.environ.get("EXTRANET_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+EXTRANET_LIBRARY_MAX_UPLOAD_MB = int(os.environ.get("EXTRANET_LIBRARY_MAX_UPLOAD_MB", "50"))
+# e.g. "/protected/": the web server sends library files from an internal location instead of Python.
+EXTRANET_X_ACCEL_REDIRECT_PREFIX = os.environ.get("EXTRANET_X_ACCEL_REDIRECT_PREFIX", "")
 # Absolute links in emails point here.
 EXTRANET_BASE_URL = os.environ.get("EXTRANET_BASE_URL", "http://127.0.0.1:8000")
 

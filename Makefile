@@ -48,6 +48,9 @@ setup: $(VENV)/.requirements
 run: setup
 	$(DEV_ENV) $(PY) manage.py load_demo
 	@echo "Serving http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/, sent mail: var/mail/)"
+	@echo "Background tasks (newsletter sending) run in a worker started alongside; both stop with Ctrl-C."
+	@$(DEV_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.requirements-dev

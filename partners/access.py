@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 
 from .models import Membership, Partner, Tier
 
+# Members of these partners see only their application's status page.
+UNDER_REVIEW = (Partner.Status.APPLIED, Partner.Status.REJECTED)
+
 
 def membership_for_user(user) -> Membership | None:
     """The person's membership with its partner and tier, or None (anonymous, staff, nobody's member)."""
@@ -26,6 +29,13 @@ def membership_for_user(user) -> Membership | None:
         return Membership.objects.select_related("partner__tier", "partner__account_manager").get(user=user)
     except Membership.DoesNotExist:
         return None
+
+
+def membership_for_request(request: HttpRequest) -> Membership | None:
+    """`membership_for_user(request.user)`, queried once per request (the MFA gate asks first)."""
+    if not hasattr(request, "_cached_membership"):
+        request._cached_membership = membership_for_user(request.user)
+    return request._cached_membership
 
 
 def tier_reaches(partner: Partner, minimum: Tier | None) -> bool:
@@ -44,10 +54,10 @@ def partner_member_required(view: Callable) -> Callable:
     def gate(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        membership = membership_for_user(request.user)
+        membership = membership_for_request(request)
         if membership is None:
             raise PermissionDenied(_("Your account does not belong to a partner of the programme."))
-        if membership.partner.status == Partner.Status.APPLIED:
+        if membership.partner.status in UNDER_REVIEW:
             return redirect("partners:application-status")
         if membership.partner.status != Partner.Status.ACTIVE:
             raise PermissionDenied(
@@ -55,6 +65,34 @@ def partner_member_required(view: Callable) -> Callable:
                 % {"partner": membership.partner.name, "status": membership.partner.get_status_display().lower()}
             )
         request.membership, request.partner = membership, membership.partner
+        return view(request, *args, **kwargs)
+
+    return gate
+
+
+def partner_applicant_required(view: Callable) -> Callable:
+    """Let through members of a partner whose application is under review or was rejected.
+
+    Sets `request.membership` (not `request.partner`: the extranet's navigation stays hidden).
+    Anonymous visitors go to the login page; members of an active partner to the dashboard;
+    everybody else gets 403.
+    """
+
+    @wraps(view)
+    def gate(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        membership = membership_for_request(request)
+        if membership is None:
+            raise PermissionDenied(_("Your account does not belong to a partner of the programme."))
+        if membership.partner.status == Partner.Status.ACTIVE:
+            return redirect("partners:dashboard")
+        if membership.partner.status not in UNDER_REVIEW:
+            raise PermissionDenied(
+                _("The partnership of %(partner)s is %(status)s; the extranet is closed to it.")
+                % {"partner": membership.partner.name, "status": membership.partner.get_status_display().lower()}
+            )
+        request.membership = membership
         return view(request, *args, **kwargs)
 
     return gate

@@ -5,7 +5,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from partners.models import Certification, Distributor, Membership, Partner, Product, Purchase, Territory, Tier
@@ -31,6 +31,24 @@ def _static_without_manifest(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
     settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.fixture(autouse=True)
+def _staff_sign_in_with_a_password(settings):
+    """The staff MFA gate is on outside DEBUG; tests/accounts turns it on where it is tested."""
+    settings.EXTRANET_REQUIRE_STAFF_MFA = False
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A request to a /de/ page leaves German active in the thread; the next test must not inherit it."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _private_media_in_tmp(settings, tmp_path):
+    settings.EXTRANET_PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture

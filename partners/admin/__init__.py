@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .channel import DistributorAdmin, LanguageAdmin, ServiceAdmin, TerritoryAdmin
 from .partner import PartnerAdmin
-from .people import CertificationAdmin, MembershipAdmin
+from .people import CertificationAdmin, InvitationAdmin, MembershipAdmin
 from .programme import MarginBandAdmin, TierAdmin, TierChangeAdmin
 from .sales import ProductAdmin, PurchaseAdmin
 
@@ -15,6 +15,7 @@ admin.site.site_title = _("Partner programme administration")
 __all__ = [
     "CertificationAdmin",
     "DistributorAdmin",
+    "InvitationAdmin",
     "LanguageAdmin",
     "MarginBandAdmin",
     "MembershipAdmin",

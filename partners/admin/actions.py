@@ -21,6 +21,7 @@ from ..services import (
     downgrade_reject,
     partner_approve,
     partner_nominate,
+    partner_reject,
     partner_revoke_nomination,
     tier_review,
 )
@@ -89,6 +90,26 @@ def approve_application(modeladmin, request, queryset):
         queryset,
         lambda partner: partner_approve(partner=partner, actor=request.user),
         _("Approved"),
+    )
+
+
+@admin.action(
+    permissions=["change"],
+    description=gettext_lazy("Reject application"),
+    description_plural=gettext_lazy("Reject selected applications"),
+    location=EVERYWHERE,
+)
+def reject_application(modeladmin, request, queryset):
+    """The applicants receive the reason by email, in their language; write it for them."""
+    return _with_reason(
+        modeladmin,
+        request,
+        queryset,
+        action="reject_application",
+        title=_("Reject application"),
+        rows=[(partner, partner.get_status_display()) for partner in queryset],
+        decide=lambda partner, reason: partner_reject(partner=partner, reason=reason, actor=request.user),
+        done=_("Application rejected, applicants told by email"),
     )
 
 
@@ -240,4 +261,12 @@ def reject_downgrade(modeladmin, request, queryset):
     )
 
 
-PARTNER_ACTIONS = [approve_application, evaluate_now, nominate, revoke_nomination, apply_downgrade, reject_downgrade]
+PARTNER_ACTIONS = [
+    approve_application,
+    reject_application,
+    evaluate_now,
+    nominate,
+    revoke_nomination,
+    apply_downgrade,
+    reject_downgrade,
+]

@@ -120,22 +120,31 @@ class PartnerAdmin(ReadOnlyHistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [MAIN_FIELDSET, *OTHER_FIELDSETS]
-        return [MAIN_FIELDSET, (_("Evaluation"), {"fields": EVALUATION_FIELDS}), *OTHER_FIELDSETS]
+        main = MAIN_FIELDSET
+        if obj.status == Partner.Status.REJECTED:
+            main = (None, {"fields": [*MAIN_FIELDSET[1]["fields"], "rejection_reason"]})
+        return [main, (_("Evaluation"), {"fields": EVALUATION_FIELDS}), *OTHER_FIELDSETS]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        # Tier changes go through the services, which write the tier change log.
-        return ["tier", *EVALUATION_FIELDS]
+        # Tier changes go through the services, which write the tier change log; the rejection reason was emailed.
+        return ["tier", "rejection_reason", *EVALUATION_FIELDS]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         status = form.base_fields.get("status")
         if obj is not None and status is not None:
-            # Admission goes through "Approve application", which logs it; an application can be ended here.
+            # Admission and rejection go through their actions, which log them and email the applicant;
+            # an application can be ended here.
             if obj.status == Partner.Status.APPLIED:
                 allowed = [Partner.Status.APPLIED, Partner.Status.ENDED]
-                status.help_text = _("Admit the partner with the action “Approve application”.")
+                status.help_text = _(
+                    "Admit the partner with the action “Approve application”, "
+                    "or turn it down with “Reject application”."
+                )
+            elif obj.status == Partner.Status.REJECTED:
+                allowed = [Partner.Status.REJECTED, Partner.Status.ENDED]
             else:
                 allowed = [Partner.Status.ACTIVE, Partner.Status.SUSPENDED, Partner.Status.ENDED]
             status.choices = [(value, label) for value, label in Partner.Status.choices if value in allowed]

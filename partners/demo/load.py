@@ -33,6 +33,7 @@ from accounts.models import User
 from ..models import (
     Certification,
     Distributor,
+    Invitation,
     Language,
     Membership,
     Partner,
@@ -114,6 +115,19 @@ def demo_load(*, today: datetime.date | None = None) -> DemoSummary:
         for slug, partner in partners.items()
     }
     _load_purchases(summary, purchase_plan, distributors=distributors)
+    _load_invitation(summary, partners[ACCREDITED_LOGIN_PARTNER])
+    # The feature apps' demo content builds on the partners above (and imports this package).
+    from library.demo import library_demo_load
+    from newsletter.demo import newsletter_demo_load
+    from nfr.demo import nfr_demo_load
+
+    for kind, outcomes in (
+        ("library resources", library_demo_load()),
+        ("newsletter issues", newsletter_demo_load(today)),
+    ):
+        for outcome, number in outcomes.items():
+            summary.add(kind, outcome, number)
+    nfr_demo_load(today, summary=summary)
 
     review = tier_review(on=today, dry_run=True, partners=Partner.objects.filter(slug__in=list(partners)))
     wrong = review.upgrades + review.proposed_downgrades + review.applied_downgrades + review.flags
@@ -259,6 +273,17 @@ def _load_login_email(summary: DemoSummary, user: User) -> None:
     _upsert(summary, "email addresses", EmailAddress, {"user": user, "email": user.email}, values)
 
 
+def _load_invitation(summary: DemoSummary, partner: Partner) -> None:
+    """One colleague invited and not yet joined, so the team page shows the flow."""
+    owner = partner.memberships.get(role=Membership.Role.OWNER).user
+    _invitation, created = Invitation.objects.get_or_create(
+        partner=partner,
+        email=f"support@{partner.slug}.demo.example",
+        defaults={"role": Invitation.Role.TECHNICAL, "language": owner.language, "invited_by": owner},
+    )
+    summary.add("invitations", "created" if created else "unchanged")
+
+
 def _load_manager(summary: DemoSummary, password: _DemoPassword) -> User:
     email, first_name, last_name, language = MANAGER
     manager = _load_user(
@@ -274,7 +299,7 @@ def _load_manager(summary: DemoSummary, password: _DemoPassword) -> User:
     )
     _load_login_email(summary, manager)
     permissions = Permission.objects.filter(
-        Q(content_type__app_label="partners")
+        Q(content_type__app_label__in=["partners", "library", "newsletter", "nfr"])
         | Q(content_type__app_label="accounts", codename__in=["view_user", "change_user"])
     )
     group = _upsert(summary, "groups", Group, {"name": MANAGER_GROUP}, {}, {"permissions": list(permissions)})

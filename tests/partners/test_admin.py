@@ -11,15 +11,20 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult, get_date_max
 from simple_history.admin import SimpleHistoryAdmin
 
+from library.models import Resource
+from newsletter.models import Delivery, Issue
+from nfr.models import Licence
 from partners.models import (
     Certification,
     Distributor,
+    Invitation,
     Language,
     MarginBand,
     Partner,
@@ -115,6 +120,24 @@ def add_unit(
             decided_by=staff_user,
         )
         Product.objects.create(sku=f"SKU-{n}", name=f"Product {n}")
+        nfr_product = Product.objects.create(sku=f"NFR-{n}", name=f"NFR product {n}", nfr_available=True)
+        Licence.objects.create(partner=partner, product=nfr_product, requested_by=member.user, purpose="Test lab")
+        Invitation.objects.create(partner=partner, email=f"guest{n}@example.com", invited_by=member.user)
+        resource = Resource(
+            title=f"Resource {n}",
+            category=Resource.Category.STARTER_KIT,
+            min_tier=tiers["accredited"],
+            published=True,
+            original_filename="guide.pdf",
+            size=5,
+            content_type="application/pdf",
+        )
+        resource.file.save("guide.pdf", ContentFile(b"%PDF-"), save=False)
+        resource.save()
+        issue = Issue.objects.create(
+            subject=f"Issue {n}", body="Text.", min_tier=tiers["accredited"], status=Issue.Status.SENT
+        )
+        Delivery.objects.create(issue=issue, user=member.user, status=Delivery.Status.SENT)
         Language.objects.create(code=f"l{n}", name=f"Language {n}")
         Service.objects.create(code=f"service-{n}", name=f"Service {n}")
         tier = Tier.objects.create(code=f"tier-{n}", name=f"Tier {n}", rank=100 + n, nomination_only=True)

@@ -1,3 +1,5 @@
+"""The public programme page: the tiers, their criteria, margins and benefits."""
+
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -6,8 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .evaluation import Programme
-from .models import Tier
+from ..evaluation import Programme
+from ..models import Tier
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@
 import datetime
 import itertools
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone, translation
 
 from accounts.models import User
@@ -56,9 +58,19 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+def programme_defaults_ensure() -> None:
+    """The tiers, bands, languages and services of the data migration, if a flush removed them.
+
+    Transactional tests (the live server's, the concurrency tests) empty every table afterwards.
+    """
+    if not Tier.objects.exists():
+        import_module("partners.migrations.0002_programme_defaults").create_defaults(django_apps, None)
+
+
 @pytest.fixture
 def tiers(db) -> dict[str, Tier]:
     """The three tiers the data migration creates, by code."""
+    programme_defaults_ensure()
     return {tier.code: tier for tier in Tier.objects.all()}
 
 

@@ -11,13 +11,14 @@ import os
 # touch the database; Django must be told that this is intended before it starts.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from importlib import import_module  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.test import override_settings  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.conftest import programme_defaults_ensure  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -91,9 +92,7 @@ def programme_defaults(transactional_db):
     (Serialized rollback cannot restore it: once Playwright runs, the test thread sees
     a different connection object than the one that was serialized at set-up.)
     """
-    from django.apps import apps
-
-    import_module("partners.migrations.0002_programme_defaults").create_defaults(apps, None)
+    programme_defaults_ensure()
 
 
 @pytest.fixture

@@ -136,7 +136,7 @@ class ApplicationForm(PasswordPairMixin, BootstrapMixin, forms.ModelForm):
         labels = {"languages": _("Languages you serve customers in"), "services": _("Services you offer")}
         help_texts = {
             "email": _("Where customers write to the company, e.g. info@…"),
-            "directory_consent": _("Once you are a Certified Partner, the public partner directory may list you."),
+            "directory_consent": _("Once your tier is one the public partner directory lists, it may list you."),
         }
 
     def __init__(self, *args, **kwargs):

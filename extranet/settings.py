@@ -127,6 +127,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # A file, not Django's in-memory default: the live server used by the browser tests
+    # then opens its own connection per thread instead of sharing one across requests.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-extranet.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Without Redis the database cache is shared by every process, so rate limits hold.

@@ -7,7 +7,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-DEV_ENV := DJANGO_DEBUG=1
+# Links in emails point at the server `make run` starts.
+DEV_ENV := DJANGO_DEBUG=1 EXTRANET_BASE_URL=http://$(HOST):$(PORT)
 
 # The first interpreter that really runs and is >= 3.12 (pyenv shims exist even for missing versions).
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \

@@ -19,11 +19,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
-        """Partners land on their dashboard (which forwards applicants to their status page)."""
+        """Partners land on their dashboard (which forwards applicants to their status page), staff in admin."""
         from partners.access import membership_for_user
 
         if membership_for_user(request.user) is not None:
             return reverse("partners:dashboard")
+        if request.user.is_staff:
+            return reverse("admin:index")
         return super().get_login_redirect_url(request)
 
     def login(self, request: HttpRequest, user: User) -> None:
@@ -32,7 +34,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def post_login(self, request: HttpRequest, user: User, **kwargs) -> HttpResponse:
         """Continue in the person's language: the URL prefix decides the language of every page."""
-        response = super().post_login(request, user, **kwargs)
+        with translation.override(user.language or settings.LANGUAGE_CODE):  # "Signed in as ..." too
+            response = super().post_login(request, user, **kwargs)
         if response.status_code in (301, 302) and user.language:
             response["Location"] = translate_url(response["Location"], user.language)
             response.set_cookie(

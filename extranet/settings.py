@@ -219,7 +219,8 @@ EXTRANET_SESSION_MAX_SECONDS = int(os.environ.get("DJANGO_SESSION_MAX_SECONDS", 
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German")), ("fr", _("French"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_overrides: third-party strings reworded for the formal address (and gaps in Django 6.1).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 FORMAT_MODULE_PATH = ["extranet.formats"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Zurich")
 USE_I18N = True

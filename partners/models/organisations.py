@@ -3,13 +3,14 @@
 import datetime
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..validators import SWISS_CANTONS, invalid_cantons, validate_swiss_uid
 from .program import Tier
 
 
@@ -74,6 +75,10 @@ class Territory(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.country == Country.SWITZERLAND and (wrong := invalid_cantons(self.region_codes())):
+            raise ValidationError({"regions": _("Not Swiss cantons: %(codes)s.") % {"codes": ", ".join(sorted(wrong))}})
 
     def region_codes(self) -> frozenset[str]:
         return frozenset(code.strip().upper() for code in self.regions.split(",") if code.strip())
@@ -205,8 +210,8 @@ class Partner(models.Model):
         _("company UID"),
         max_length=15,
         blank=True,
-        validators=[RegexValidator(r"^CHE-\d{3}\.\d{3}\.\d{3}$", _("Use the format CHE-123.456.789."))],
-        help_text=_("Swiss business identification number, CHE-123.456.789."),
+        validators=[validate_swiss_uid],
+        help_text=_("Swiss business identification number, e.g. CHE-123.456.788."),
     )
     street = models.CharField(_("address"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=12, blank=True)
@@ -282,6 +287,16 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # A Swiss partner's canton decides its territory and distributor, so it must be a real one.
+        if self.country == Country.SWITZERLAND and self.region and self.region.upper() not in SWISS_CANTONS:
+            raise ValidationError(
+                {
+                    "region": _("%(region)s is not a Swiss canton; use its two-letter code, e.g. ZG.")
+                    % {"region": self.region}
+                }
+            )
 
 
 class Membership(models.Model):

@@ -22,7 +22,7 @@ def application(db) -> dict:
     """What a company sends when every field is right."""
     return {
         "name": "Bergblick Informatik AG",
-        "uid": "CHE-123.456.789",
+        "uid": "CHE-123.456.788",
         "street": "Bahnhofstrasse 1",
         "postcode": "8001",
         "city": "Zürich",
@@ -133,7 +133,7 @@ def test_slugs_stay_unique(apply, application, make_partner):
     ("changes", "field", "message"),
     [
         ({"name": ""}, "name", "This field is required."),
-        ({"uid": "123.456.789"}, "uid", "Use the format CHE-123.456.789."),
+        ({"uid": "123.456.789"}, "uid", "Use the format CHE-123.456.788."),
         ({"city": ""}, "city", "This field is required."),
         ({"website": "not a url"}, "website", "Enter a valid URL."),
         ({"email": "info@"}, "email", "Enter a valid email address."),
@@ -162,7 +162,7 @@ def test_bad_input_is_named_at_its_field_and_nothing_is_written(apply, applicati
 
 
 def test_a_registered_uid_is_refused_clearly(apply, application, make_partner):
-    make_partner(uid="CHE-123.456.789")
+    make_partner(uid="CHE-123.456.788")
 
     response = apply(application)
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "library",
     "newsletter",
     "nfr",
+    "directory",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("extranet/library/", include("library.urls")),
     path("extranet/newsletter/", include("newsletter.urls")),
     path("extranet/licences/", include("nfr.urls")),
+    path("partners/", include("directory.urls")),
     path("", include("partners.urls")),
     prefix_default_language=False,
 )

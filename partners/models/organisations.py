@@ -224,6 +224,12 @@ class Partner(models.Model):
     languages = models.ManyToManyField(Language, blank=True, related_name="partners", verbose_name=_("languages"))
     services = models.ManyToManyField(Service, blank=True, related_name="partners", verbose_name=_("services offered"))
     description = models.TextField(_("description"), blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        help_text=_("PNG, JPEG or WebP, shown in the public directory."),
+    )
     tier = models.ForeignKey(Tier, models.PROTECT, related_name="partners", verbose_name=_("tier"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.APPLIED)
     territory = models.ForeignKey(

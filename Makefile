@@ -14,7 +14,7 @@ DEV_ENV := DJANGO_DEBUG=1 EXTRANET_BASE_URL=http://$(HOST):$(PORT)
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: help run test setup lint messages vendor clean
+.PHONY: help run test setup lint messages vendor clean bench audit
 
 help:
 	@echo "make run    set up .venv, migrate var/extranet.sqlite3, load the demo, serve http://$(HOST):$(PORT)"
@@ -22,6 +22,8 @@ help:
 	@echo "make lint   ruff and the migrations check"
 	@echo "make messages   extract and compile the de/fr translations (needs gettext)"
 	@echo "make vendor     re-fetch the pinned Bootstrap and htmx builds from the npm registry"
+	@echo "make bench      time the public directory against a baseline page on the current database (BENCH_ARGS=...)"
+	@echo "make audit      Lighthouse scores of the directory and a profile on a local production-like server"
 
 $(VENV)/.python-ok:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -66,7 +68,7 @@ lint: $(VENV)/.requirements-dev
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: $(VENV)/.requirements
-	$(PY) manage.py makemessages -l de -l fr --ignore=.venv --ignore=var --ignore=node_modules
+	$(PY) manage.py makemessages -l de -l fr --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
 
 vendor:
@@ -74,3 +76,12 @@ vendor:
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache
+
+# Not part of `make test`: timings and scores depend on the machine. docs/performance.md has the figures.
+BENCH_ARGS ?=
+bench: $(VENV)/.requirements
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
+	$(PY) scripts/bench.py $(BENCH_ARGS)
+
+audit: $(VENV)/.requirements
+	scripts/audit.sh

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -302,6 +303,11 @@ if not DEBUG:
     # __Host- cookies are refused by browsers unless Secure, host-only and for path /.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Admin exports: only staff who may view a model export it, and a cell that a spreadsheet would run
+# as a formula (=, +, -, @) is escaped.
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # The programme's own knobs. Tier figures, margins and grace periods live in the
 # database, editable by staff; these only shape how the software behaves.

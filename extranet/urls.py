@@ -1,11 +1,14 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.views import language_set
+from directory.sitemaps import SITEMAPS
+from directory.views import robots_txt
 
 # Staff sign in through allauth like everyone else, so its rate limits and MFA apply.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -23,6 +26,15 @@ class FaviconView(RedirectView):
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("i18n/setlang/", language_set, name="set_language"),
+    # Outside i18n_patterns: crawlers ask for these at the root; the sitemap lists every language.
+    path("robots.txt", robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

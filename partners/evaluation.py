@@ -100,8 +100,7 @@ class Programme:
         if technicians < tier.min_certified_technicians:
             count = tier.min_certified_technicians - technicians
             lacking.append(
-                ngettext("%(count)d certified technician", "%(count)d certified technicians", count)
-                % {"count": count}
+                ngettext("%(count)d certified technician", "%(count)d certified technicians", count) % {"count": count}
             )
         if tier.nomination_only:
             lacking.append(_("a nomination by the vendor"))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
+from .logos import ACCEPT, MAX_SIDE, MIN_SIDE, inspect_logo, logo_max_bytes, logo_size_display
 from .models import Invitation, Partner
 
 COMPANY_FIELDS = [
@@ -236,3 +237,57 @@ class MfaRequirementForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=_("Members without a second factor are asked to set one up before they can continue."),
     )
+
+
+class PublicProfileForm(BootstrapMixin, forms.ModelForm):
+    """What the public directory shows of a partner, and its consent to be listed there."""
+
+    logo = forms.FileField(label=_("New logo"), required=False, widget=forms.FileInput({"accept": ACCEPT}))
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+
+    class Meta:
+        model = Partner
+        fields = ["description", "services", "languages", "website", "phone", "directory_consent"]
+        widgets = {
+            "languages": forms.CheckboxSelectMultiple,
+            "services": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea({"rows": 6}),
+            "website": forms.URLInput({"autocomplete": "url"}),
+            "phone": forms.TextInput({"autocomplete": "tel", "type": "tel"}),
+        }
+        labels = {
+            "languages": _("Languages you serve customers in"),
+            "services": _("Services you offer"),
+            "directory_consent": _("List us in the public partner directory"),
+        }
+        help_texts = {
+            "description": _("What your company does and for whom; visitors see it on your profile and search it."),
+            "website": _("E.g. https://www.example.ch"),
+            "phone": _("The number customers call, e.g. +41 44 123 45 67."),
+            "directory_consent": _(
+                "Visitors can then find your company with its description, services, languages, address, "
+                "website, phone and logo. Untick the box to withdraw your consent: your profile leaves the "
+                "directory as soon as you save. You can give your consent again at any time."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Here, not in the field: the limit is a setting, and the text is in the language of the request.
+        self.fields["logo"].help_text = _(
+            "PNG, JPEG or WebP, at most %(limit)s and %(min)s to %(max)s pixels on each side. SVG is not accepted."
+        ) % {"limit": logo_size_display(logo_max_bytes()), "min": MIN_SIDE, "max": MAX_SIDE}
+        if not self.instance.logo:
+            del self.fields["remove_logo"]
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo:
+            inspect_logo(logo)
+        return logo
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("logo") and cleaned.get("remove_logo"):
+            self.add_error("remove_logo", _("Choose a new logo or remove the current one, not both."))
+        return cleaned

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import apply, dashboard, invitations, programme, settings, team
+from .views import apply, dashboard, invitations, profile, programme, settings, team
 
 app_name = "partners"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("extranet/team/<int:pk>/remove/", team.member_remove, name="member-remove"),
     path("extranet/team/invitations/<int:pk>/resend/", team.invitation_resend_view, name="invitation-resend"),
     path("extranet/team/invitations/<int:pk>/cancel/", team.invitation_cancel_view, name="invitation-cancel"),
+    path("extranet/profile/", profile.profile, name="profile"),
+    path("extranet/profile/logo/", profile.profile_logo, name="profile-logo"),
     path("extranet/settings/", settings.settings_page, name="settings"),
     path("extranet/settings/two-factor/", settings.settings_mfa, name="settings-mfa"),
 ]

@@ -19,6 +19,15 @@ PUBLIC = {
     "partners:apply",
     "partners:invitation-accept",
     "newsletter:unsubscribe",
+    # the public partner directory and what crawlers read
+    "directory:partner-list",
+    "directory:partner-detail",
+    "directory:partner-contact",
+    "directory:partner-contact-sent",
+    "directory:partner-logo",
+    "robots",
+    "sitemap",
+    "sitemap-section",
     # allauth: the ways into an account
     "account_login",
     "account_logout",

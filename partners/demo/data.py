@@ -4,6 +4,8 @@ import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext_noop
+
 DEMO_PASSWORD = "demo-partner-2005"
 MANAGER_GROUP = "Channel manager"
 SEED = 2005
@@ -17,15 +19,15 @@ TERRITORIES = [
     # code, name, country, regions, languages
     (
         "ch-de",
-        "German-speaking Switzerland",
+        gettext_noop("German-speaking Switzerland"),
         "CH",
         "AG, AI, AR, BE, BL, BS, GL, GR, LU, NW, OW, SG, SH, SO, SZ, TG, UR, ZG, ZH",
         ["de"],
     ),
-    ("ch-fr", "French-speaking Switzerland", "CH", "FR, GE, JU, NE, VD, VS", ["fr"]),
-    ("ch-ti", "Ticino", "CH", "TI", ["it"]),
-    ("de", "Germany", "DE", "", ["de"]),
-    ("at", "Austria", "AT", "", ["de"]),
+    ("ch-fr", gettext_noop("French-speaking Switzerland"), "CH", "FR, GE, JU, NE, VD, VS", ["fr"]),
+    ("ch-ti", gettext_noop("Ticino"), "CH", "TI", ["it"]),
+    ("de", gettext_noop("Germany"), "DE", "", ["de"]),
+    ("at", gettext_noop("Austria"), "AT", "", ["de"]),
 ]
 
 DISTRIBUTORS = [

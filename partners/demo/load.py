@@ -117,6 +117,7 @@ def demo_load(*, today: datetime.date | None = None) -> DemoSummary:
     _load_purchases(summary, purchase_plan, distributors=distributors)
     _load_invitation(summary, partners[ACCREDITED_LOGIN_PARTNER])
     # The feature apps' demo content builds on the partners above (and imports this package).
+    from directory.demo import directory_demo_load
     from library.demo import library_demo_load
     from newsletter.demo import newsletter_demo_load
     from nfr.demo import nfr_demo_load
@@ -128,6 +129,7 @@ def demo_load(*, today: datetime.date | None = None) -> DemoSummary:
         for outcome, number in outcomes.items():
             summary.add(kind, outcome, number)
     nfr_demo_load(today, summary=summary)
+    directory_demo_load(today, summary=summary)
 
     review = tier_review(on=today, dry_run=True, partners=Partner.objects.filter(slug__in=list(partners)))
     wrong = review.upgrades + review.proposed_downgrades + review.applied_downgrades + review.flags
@@ -299,7 +301,7 @@ def _load_manager(summary: DemoSummary, password: _DemoPassword) -> User:
     )
     _load_login_email(summary, manager)
     permissions = Permission.objects.filter(
-        Q(content_type__app_label__in=["partners", "library", "newsletter", "nfr"])
+        Q(content_type__app_label__in=["partners", "library", "newsletter", "nfr", "directory"])
         | Q(content_type__app_label="accounts", codename__in=["view_user", "change_user"])
     )
     group = _upsert(summary, "groups", Group, {"name": MANAGER_GROUP}, {}, {"permissions": list(permissions)})

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -36,7 +37,8 @@ class Language(models.Model):
         verbose_name_plural = _("languages")
 
     def __str__(self):
-        return self.name
+        # Default names are in the catalogue (Django's own for languages); names staff add show as typed.
+        return gettext(self.name)
 
 
 class Service(models.Model):
@@ -51,7 +53,8 @@ class Service(models.Model):
         verbose_name_plural = _("services")
 
     def __str__(self):
-        return self.name
+        # Default names are marked for translators in directory/catalogue.py; others show as typed.
+        return gettext(self.name)
 
 
 class Territory(models.Model):
@@ -74,7 +77,8 @@ class Territory(models.Model):
         verbose_name_plural = _("territories")
 
     def __str__(self):
-        return self.name
+        # The demo's names are in the catalogue (partners/demo/data.py); names staff add show as typed.
+        return gettext(self.name)
 
     def clean(self):
         if self.country == Country.SWITZERLAND and (wrong := invalid_cantons(self.region_codes())):
@@ -127,6 +131,18 @@ class PartnerQuerySet(models.QuerySet):
     def listed(self):
         """Partners the public directory may show."""
         return self.active().filter(tier__listed_in_directory=True, directory_consent=True)
+
+    def for_directory(self):
+        """Listed partners as the public directory shows them: the highest tier first, then by name.
+
+        With what a card or a profile shows, so a page of them costs the same few queries.
+        """
+        return (
+            self.listed()
+            .select_related("tier", "territory")
+            .prefetch_related("languages", "services")
+            .order_by("-tier__rank", "name", "pk")
+        )
 
     def with_metrics(self, *, on: datetime.date):
         """Annotate `volume_12m` and `certified_technicians` as of `on`, in the same query.

@@ -19,6 +19,7 @@ from .distributors import (
     distributor_territory_conflicts,
     territory_for_address,
 )
+from .profile import partner_profile_update
 from .team import (
     invitation_accept,
     invitation_accept_new_account,
@@ -61,6 +62,7 @@ __all__ = [
     "partner_approve",
     "partner_mfa_requirement_set",
     "partner_nominate",
+    "partner_profile_update",
     "partner_reject",
     "partner_revoke_nomination",
     "territory_for_address",

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult, get_date_max
 from simple_history.admin import SimpleHistoryAdmin
 
+from directory.models import ContactRequest
 from library.models import Resource
 from newsletter.models import Delivery, Issue
 from nfr.models import Licence
@@ -123,6 +124,13 @@ def add_unit(
         nfr_product = Product.objects.create(sku=f"NFR-{n}", name=f"NFR product {n}", nfr_available=True)
         Licence.objects.create(partner=partner, product=nfr_product, requested_by=member.user, purpose="Test lab")
         Invitation.objects.create(partner=partner, email=f"guest{n}@example.com", invited_by=member.user)
+        ContactRequest.objects.create(
+            partner=partner,
+            name=f"Visitor {n}",
+            email=f"visitor{n}@example.com",
+            message="Please call me.",
+            language="de",
+        )
         resource = Resource(
             title=f"Resource {n}",
             category=Resource.Category.STARTER_KIT,

@@ -25,7 +25,7 @@ def admin_url(model, view: str, *args) -> str:
 
 
 def test_manager_opens_every_programme_changelist_and_change_form(manager_client):
-    programme_models = [model for model in admin.site._registry if model._meta.app_label == "partners"]
+    programme_models = [model for model in admin.site._registry if model._meta.app_label in ("partners", "directory")]
     assert len(programme_models) >= 10
 
     for model in programme_models:
@@ -55,3 +55,20 @@ def test_anonymous_admin_visit_goes_to_the_allauth_login(client):
     response = client.get(reverse("admin:index"), follow=True)
 
     assert response.redirect_chain[-1][0].startswith(reverse("account_login") + "?next=")
+
+
+def test_manager_finds_the_demo_contact_requests_and_marks_one_handled(manager_client):
+    from directory.models import ContactRequest
+
+    open_requests = ContactRequest.objects.unhandled()
+    assert open_requests.count() == 2
+    assert all(request.partner.tier.listed_in_directory for request in ContactRequest.objects.all())
+
+    response = manager_client.post(
+        admin_url(ContactRequest, "changelist"),
+        {"action": "mark_handled", "_selected_action": [open_requests.first().pk]},
+        follow=True,
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert ContactRequest.objects.unhandled().count() == 1

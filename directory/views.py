@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -19,6 +20,7 @@ from . import contact_limits
 from .access import access_listed_logo, access_listed_partner
 from .filters import PartnerFilter
 from .forms import ContactForm
+from .listing_cache import listing_get, listing_set
 from .logos import logo_response
 from .search import MIN_TERM_LENGTH
 from .seo import page_links, partner_json_ld
@@ -78,35 +80,50 @@ class PartnerListView(FilterView):
         htmx = self.request.htmx
         return bool(htmx) and not htmx.history_restore_request
 
-    def get_template_names(self):
-        return ["directory/_partner_results.html" if self.is_fragment() else self.template_name]
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
-        used = {key for key, values in self.request.GET.lists() if any(value.strip() for value in values)}
-        filtered = bool(used - {"page"})
-        path = reverse("directory:partner-list")
-        if not filtered and page.number > 1:
-            path += f"?page={page.number}"
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
-            page_links(self.request, path),
             fragment=self.is_fragment(),
-            filtered=filtered,
             # The query string of every page link: the search and filters, then "page=".
             page_query=f"{query.urlencode()}&" if query else "",
             page_range=page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             select_filters=SELECT_FILTERS,
-            active_filters=len(used & set(self.filterset.filters) - {"q"}),
+            active_filters=len(self.used_parameters() & set(self.filterset.filters) - {"q"}),
             short_term=self.filterset.short_term,
             min_term_length=MIN_TERM_LENGTH,
         )
         return context
 
+    def used_parameters(self) -> set[str]:
+        return {key for key, values in self.request.GET.lists() if any(value.strip() for value in values)}
+
+    def listing_render(self, *, fragment: bool) -> dict:
+        """Run the search and filters and render the listing: the results alone, or filters and results."""
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        valid = not self.filterset.is_bound or self.filterset.is_valid() or not self.get_strict()
+        self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        template = "directory/_partner_results.html" if fragment else "directory/_listing.html"
+        return {"html": render_to_string(template, context, self.request), "page_number": context["page_obj"].number}
+
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
+        fragment = self.is_fragment()
+        key, listing = listing_get(request, fragment=fragment)
+        if listing is None:
+            listing = self.listing_render(fragment=fragment)
+            listing_set(key, listing)
+        if fragment:
+            response = HttpResponse(listing["html"])
+        else:
+            filtered = bool(self.used_parameters() - {"page"})
+            path = reverse("directory:partner-list")
+            if not filtered and listing["page_number"] > 1:
+                path += f"?page={listing['page_number']}"
+            context = {"listing": listing["html"], "page_number": listing["page_number"], "filtered": filtered}
+            response = render(request, self.template_name, {**context, **page_links(request, path)})
         # The same URL answers with a fragment or a page: caches must tell them apart.
         patch_vary_headers(response, ["HX-Request"])
         return response

@@ -150,6 +150,14 @@ else:
         }
     }
 
+# The directory's rendered listings, per process; their data version lives in the default cache
+# (directory/listing_cache.py).
+CACHES["directory"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "directory-listings",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -55,7 +55,20 @@ def test_prints_every_page_against_the_baseline(bench, listed_partner):
     assert header.split() == ["page", "url", "queries", "KB", "median", "ms", "p90", "ms", "cpu", "ms", "ratio"]
     table = lines[lines.index(header) + 1 : lines.index("", lines.index(header))]
     rows = {line.split()[0]: line.split() for line in table}
-    assert list(rows) == ["baseline", "directory", "search", "filtered", "profile"]
+    assert list(rows) == [
+        "baseline",
+        "directory",
+        "search",
+        "filtered",
+        "directory-cold",
+        "search-cold",
+        "filtered-cold",
+        "profile",
+    ]
+    # A cached listing costs the data version's lookup; cold, the search and filters run.
+    for name in ("directory", "search", "filtered"):
+        assert int(rows[name][2]) <= 1 < int(rows[f"{name}-cold"][2])
+        assert rows[name][1] == rows[f"{name}-cold"][1]
     assert rows["baseline"][1] == "/bench/baseline/"
     assert rows["baseline"][2] == "0"  # queries: the baseline runs none
     assert rows["baseline"][-1] == "1.00"

@@ -26,6 +26,7 @@ from accounts.models import User
 from ..demo import foreign_partners
 from ..demo.data import PROGRAMME_START, TERRITORIES
 from ..models import Distributor, Language, Partner, Service, Territory, Tier
+from ..signals import partners_bulk_changed
 from . import data
 
 SLUG_PATTERN = r"^scale-[0-9]+-"
@@ -83,6 +84,8 @@ def scale_seed(
         tables = [Partner, Partner.languages.through, Partner.services.through]
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t._meta.db_table) for t in tables))
+    if created:
+        partners_bulk_changed.send(sender=Partner)
     return SeedResult(partners, len(existing), created, links, time.perf_counter() - started)
 
 

@@ -13,6 +13,7 @@ from accounts.models import User
 
 from ..evaluation import Evaluation, Programme, evaluate_partner, evaluate_partners
 from ..models import Partner, Tier, TierChange
+from ..signals import partners_bulk_changed
 
 
 def log_tier_change(evaluation: Evaluation, *, kind: str, to_tier: Tier, reason: str, actor: User | None) -> TierChange:
@@ -121,6 +122,7 @@ def tier_review(
                 default_change_reason="tier review",
             )
             TierChange.objects.bulk_create(log, batch_size=500)
+            transaction.on_commit(lambda: partners_bulk_changed.send(sender=Partner))
     return summary
 
 

@@ -14,12 +14,14 @@ HTMX = {"HX-Request": "true"}
 # page: (query string, headers, at most this many queries)
 # The listing: the filter form's tiers, territories, languages and services, the count, the page and
 # its languages and services (prefetched). A search adds the service names it matches against; a
-# filter naming a tier, territory, language or service looks each up once to validate it.
+# filter naming a tier, territory, language or service looks each up once to validate it. Each request
+# first reads the data version of the cached listings (directory/listing_cache.py) from the default
+# cache, which is the database in the tests: one query more.
 LISTING = {
-    "no filter": ({}, {}, 8),
-    "second page": ({"page": "2"}, {}, 8),
-    "search": ({"q": "Bulk Zürich"}, {}, 9),
-    "search naming a service": ({"q": "training"}, {}, 9),
+    "no filter": ({}, {}, 9),
+    "second page": ({"page": "2"}, {}, 9),
+    "search": ({"q": "Bulk Zürich"}, {}, 10),
+    "search naming a service": ({"q": "training"}, {}, 10),
     "filtered": (
         {
             "tier": "certified",
@@ -30,12 +32,12 @@ LISTING = {
             "service": ["installation", "training"],
         },
         {},
-        12,
+        13,
     ),
     # The fragment renders no filter form: what the filters name or the search matches, then the
     # count, the page, its languages and services.
-    "htmx fragment": ({"q": "Zürich", "language": "de"}, HTMX, 6),
-    "htmx fragment, filtered": ({"service": "training", "canton": "ZH"}, HTMX, 5),
+    "htmx fragment": ({"q": "Zürich", "language": "de"}, HTMX, 7),
+    "htmx fragment, filtered": ({"service": "training", "canton": "ZH"}, HTMX, 6),
 }
 # The partner, with its tier and territory, then its languages and its services.
 PROFILE_QUERIES = 3
@@ -62,6 +64,20 @@ def test_a_directory_page_runs_a_fixed_number_of_queries(client, listed, django_
     html = response.content.decode()
     assert html.count("French, German") == len(slugs)
     assert html.count("Installation and roll-out, Training") == len(slugs)
+
+
+@pytest.mark.parametrize("page", LISTING)
+def test_a_listing_seen_before_is_served_from_the_cache_with_one_query(
+    client, listed, django_assert_max_num_queries, page
+):
+    query, headers, _most = LISTING[page]
+    first = client.get(reverse("directory:partner-list"), query, headers=headers)
+
+    with django_assert_max_num_queries(1):  # the data version
+        again = client.get(reverse("directory:partner-list"), query, headers=headers)
+
+    assert card_slugs(again) == card_slugs(first)
+    assert again.content.decode().count("French, German") == len(card_slugs(first))
 
 
 def test_a_profile_runs_a_fixed_number_of_queries(client, listed, django_assert_max_num_queries):

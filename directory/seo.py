@@ -49,6 +49,7 @@ def json_ld(data: dict) -> SafeString:
 
 def partner_json_ld(request: HttpRequest, partner: Partner) -> SafeString:
     """schema.org Organization with its postal address, for the partner's profile."""
+    profile_path = reverse("directory:partner-detail", args=[partner.slug])
     address = {
         "@type": "PostalAddress",
         "streetAddress": partner.street,
@@ -60,14 +61,15 @@ def partner_json_ld(request: HttpRequest, partner: Partner) -> SafeString:
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
-        "@id": absolute(request, reverse("directory:partner-detail", args=[partner.slug])) + "#organization",
+        # One organisation, one id, whichever language the page is in.
+        "@id": absolute(request, translate_url(profile_path, settings.LANGUAGE_CODE)) + "#organization",
         "name": partner.name,
-        "url": partner.website or absolute(request, reverse("directory:partner-detail", args=[partner.slug])),
+        "url": partner.website or absolute(request, profile_path),
         "description": partner.description,
         "telephone": partner.phone,
         "address": {key: value for key, value in address.items() if value},
         "knowsLanguage": [language.code for language in partner.languages.all()],
-        "areaServed": partner.territory.name if partner.territory else "",
+        "areaServed": str(partner.territory) if partner.territory else "",
     }
     if partner.logo:
         data["logo"] = absolute(request, logo_url(partner))

@@ -21,12 +21,18 @@ def ip_fingerprint(ip: str) -> str:
     return salted_hmac("directory.contact.ip", ip, algorithm="sha256").hexdigest() if ip else ""
 
 
-def contact_recipients(partner: Partner) -> list[User]:
-    """The partner's owners and its channel account manager, each once, active accounts only."""
+def contact_recipients(partner: Partner, *, language: str) -> list[User]:
+    """The partner's owners and its channel account manager, each once, active accounts only.
+
+    A partner without an owner account (one the vendor entered itself) is written to at its general
+    email instead, in `language`, so the message reaches the company and not only the manager.
+    """
     owners = User.objects.filter(
         is_active=True, membership__partner=partner, membership__role=Membership.Role.OWNER
     ).order_by("email")
     people = list(owners)
+    if not people and partner.email:
+        people.append(User(email=partner.email, language=language))
     manager = partner.account_manager
     if manager is not None and manager.is_active and manager not in people:
         people.append(manager)
@@ -36,7 +42,7 @@ def contact_recipients(partner: Partner) -> list[User]:
 def contact_request_notify(*, contact: ContactRequest) -> None:
     """Email the message to each recipient in their own language; a reply goes to the visitor."""
     manager_id = contact.partner.account_manager_id
-    for user in contact_recipients(contact.partner):
+    for user in contact_recipients(contact.partner, language=contact.language):
         message = email_message_for_user(
             user=user,
             template=CONTACT_EMAIL_TEMPLATE,

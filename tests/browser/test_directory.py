@@ -303,3 +303,50 @@ def test_a_too_short_search_term_shows_the_hint(page, demo):
     page.get_by_role("searchbox", name="Search").press_sequentially("ü")  # "Zü": long enough now
     expect(page.get_by_role("status")).not_to_contain_text("Type at least")
     expect(card_names(page)).to_have_text(["Uetliberg Security AG"])
+
+
+def test_back_and_forward_show_the_filters_that_match_the_results(page, demo):
+    page.goto("/partners/")
+    page.get_by_role("searchbox", name="Search").press_sequentially("Lausanne")
+    expect(card_names(page)).to_have_text([CERTIFIED])
+    page.get_by_label("Partner level").select_option("enterprise")
+    expect(card_names(page)).to_have_count(0)
+
+    page.go_back()
+
+    # The URL, the results and every control agree again (the page fixture fails on a CSP violation).
+    expect(page).to_have_url(re.compile(r"q=Lausanne"))
+    expect(card_names(page)).to_have_text([CERTIFIED])
+    expect(page.get_by_role("searchbox", name="Search")).to_have_value("Lausanne")
+    expect(page.get_by_label("Partner level")).to_have_value("")
+
+    page.go_forward()
+
+    expect(page.get_by_label("Partner level")).to_have_value("enterprise")
+    expect(card_names(page)).to_have_count(0)
+
+
+def test_switching_language_keeps_the_search(page, demo):
+    page.goto("/partners/")
+    page.get_by_role("searchbox", name="Search").press_sequentially("Lausanne")
+    expect(card_names(page)).to_have_text([CERTIFIED])
+
+    page.get_by_role("button", name="Language").click()
+    page.get_by_role("button", name="Deutsch").click()
+
+    expect(page).to_have_url(re.compile(r"/de/partners/\?(.*&)?q=Lausanne"))
+    expect(card_names(page)).to_have_text([CERTIFIED])
+    expect(page.get_by_role("searchbox", name="Suche")).to_have_value("Lausanne")
+
+
+def test_paging_with_htmx_names_the_page_in_the_title(page, demo, make_partner):
+    for number in range(13):
+        make_partner(f"Paging Informatik {number:02d} AG", tier="certified", city="Olten")
+    page.goto("/partners/")
+    mark_page(page)
+
+    page.get_by_role("navigation", name="Pages of partners").get_by_role("link", name="Next").click()
+
+    expect(page).to_have_title(re.compile(r"^Find a partner \(page 2\)"))
+    expect(page).to_have_url(re.compile(r"page=2"))
+    assert_not_reloaded(page)

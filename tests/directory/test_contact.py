@@ -122,6 +122,21 @@ def test_without_an_account_manager_only_the_owners_are_written_to(
     assert sorted(message.to[0] for message in mailoutbox) == sorted(user.email for user in owners.values())
 
 
+def test_a_partner_without_an_owner_account_is_written_to_at_its_general_email(
+    client, partner, manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    partner.email = "info@saentis.example"
+    partner.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send(client, partner, HTTP_ACCEPT_LANGUAGE="en")
+
+    to = {message.to[0]: message for message in mailoutbox}
+    assert set(to) == {"info@saentis.example", manager.email}
+    assert to["info@saentis.example"].body.startswith("Hello,")
+    assert to["info@saentis.example"].reply_to == [VISITOR["email"]]
+
+
 def test_an_inactive_account_manager_is_skipped(
     client, partner, owners, manager, mailoutbox, django_capture_on_commit_callbacks
 ):

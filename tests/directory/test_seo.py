@@ -249,3 +249,14 @@ def test_the_sitemap_lists_each_listed_profile_in_every_language_and_no_other(cl
 
 def test_the_sitemap_section_of_an_unknown_name_is_not_found(client, tiers):
     assert client.get("/sitemap-nothing.xml").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_json_ld_is_one_organisation_in_every_language(client, partner, make_territory):
+    partner.territory = make_territory(name="German-speaking Switzerland", regions="SG")
+    partner.save()
+
+    english = json_ld(client.get(f"/partners/{partner.slug}/"))
+    german = json_ld(client.get(f"/de/partners/{partner.slug}/"))
+
+    assert german["@id"] == english["@id"] == f"{BASE}/partners/{partner.slug}/#organization"
+    assert (english["areaServed"], german["areaServed"]) == ("German-speaking Switzerland", "Deutschschweiz")

@@ -151,11 +151,12 @@ else:
     }
 
 # The directory's rendered listings, per process; their data version lives in the default cache
-# (directory/listing_cache.py).
+# (directory/listing_cache.py). A listing is 13 to 26 KB: at most about 13 MB per process, however
+# many different query strings crawlers invent (the oldest entries make room).
 CACHES["directory"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "directory-listings",
-    "OPTIONS": {"MAX_ENTRIES": 2000},
+    "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("EXTRANET_DIRECTORY_CACHED_LISTINGS", "500"))},
 }
 
 TASKS = {
@@ -324,6 +325,8 @@ EXTRANET_PARTNER_DESK_EMAIL = os.environ.get("EXTRANET_PARTNER_DESK_EMAIL", "par
 # Library files live outside MEDIA_ROOT and are never served by URL; only the download view sends them.
 EXTRANET_PRIVATE_MEDIA_ROOT = Path(os.environ.get("EXTRANET_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 EXTRANET_LIBRARY_MAX_UPLOAD_MB = int(os.environ.get("EXTRANET_LIBRARY_MAX_UPLOAD_MB", "50"))
+# Partners' logos in the public directory (PNG, JPEG or WebP).
+EXTRANET_LOGO_MAX_KB = int(os.environ.get("EXTRANET_LOGO_MAX_KB", "1024"))
 # e.g. "/protected/": the web server sends library files from an internal location instead of Python.
 EXTRANET_X_ACCEL_REDIRECT_PREFIX = os.environ.get("EXTRANET_X_ACCEL_REDIRECT_PREFIX", "")
 # Absolute links in emails point here.

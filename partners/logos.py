@@ -32,7 +32,7 @@ class LogoImage:
 
 
 def logo_max_bytes() -> int:
-    return int(getattr(settings, "EXTRANET_LOGO_MAX_KB", 1024)) * 1024
+    return settings.EXTRANET_LOGO_MAX_KB * 1024
 
 
 def logo_size_display(size: int) -> str:

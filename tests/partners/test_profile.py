@@ -336,9 +336,7 @@ def test_a_logo_over_the_limit_is_refused(settings):
     assert inspect_logo(upload("small.png", png_bytes(padding=1000))).kind == "PNG"
 
 
-def test_the_limit_is_one_megabyte_by_default(settings):
-    del settings.EXTRANET_LOGO_MAX_KB
-
+def test_the_limit_is_one_megabyte_by_default():
     with pytest.raises(ValidationError) as refused:
         inspect_logo(upload("big.png", png_bytes(padding=1024 * 1024)))
 

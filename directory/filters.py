@@ -2,7 +2,6 @@
 
 from django import forms
 from django.db.models import Exists, OuterRef
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters import (
     BooleanFilter,
@@ -21,17 +20,6 @@ from .search import is_searchable, partner_search
 
 END_CUSTOMER_SERVICE = "end-customer-support"
 MAX_TERM_LENGTH = 100
-
-
-class TranslatedNameMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Languages and services named in the visitor's language where the catalogue knows the name."""
-
-    def label_from_instance(self, obj):
-        return gettext(obj.name)
-
-
-class TranslatedNameMultipleChoiceFilter(ModelMultipleChoiceFilter):
-    field_class = TranslatedNameMultipleChoiceField
 
 
 class PartnerFilter(FilterSet):
@@ -76,7 +64,7 @@ class PartnerFilter(FilterSet):
         field_name="region",
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    language = TranslatedNameMultipleChoiceFilter(
+    language = ModelMultipleChoiceFilter(
         label=_("Speaks"),
         queryset=Language.objects.all(),
         to_field_name="code",
@@ -84,7 +72,7 @@ class PartnerFilter(FilterSet):
         help_text=_("Partners speaking at least one of the languages you tick."),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
-    service = TranslatedNameMultipleChoiceFilter(
+    service = ModelMultipleChoiceFilter(
         label=_("Offers"),
         queryset=Service.objects.exclude(code=END_CUSTOMER_SERVICE),
         to_field_name="code",

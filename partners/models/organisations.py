@@ -132,6 +132,16 @@ class PartnerQuerySet(models.QuerySet):
         """Partners the public directory may show."""
         return self.active().filter(tier__listed_in_directory=True, directory_consent=True)
 
+    def buying(self, *, on: datetime.date):
+        """Partners with purchases in the last EXTRANET_ACTIVE_PARTNER_DAYS up to and including `on`.
+
+        The programme calls them "active partners"; `active()` is about the partnership's status.
+        """
+        from .sales import Purchase
+
+        since = on - datetime.timedelta(days=settings.EXTRANET_ACTIVE_PARTNER_DAYS)
+        return self.filter(Exists(Purchase.objects.in_window(since, on).filter(partner=OuterRef("pk"))))
+
     def for_directory(self):
         """Listed partners as the public directory shows them: the highest tier first, then by name.
 
@@ -309,6 +319,11 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def number(self) -> str:
+        """The partner number distributors quote in their sales reports, e.g. P-00042."""
+        return f"P-{self.pk:05d}" if self.pk else ""
 
     def clean(self):
         # A Swiss partner's canton decides its territory and distributor, so it must be a real one.

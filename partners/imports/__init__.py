@@ -1,0 +1,1 @@
+"""Reading and importing files: distributor sales reports and partner lists."""

@@ -16,7 +16,11 @@ cached in the process until the data changes, see directory/listing_cache.py), w
 holds to --max-ratio, and "cold", with the cached listings dropped before every request, so the
 search, filters and rendering run each time (shown, not checked).
 
-    .venv/bin/python scripts/bench.py [--iterations 30] [--check] [--seed 100000]
+Then the sales import: rows per second of `manage.py import_sales` on a generated report
+against the database's partners (--import-rows, default 100,000 on PostgreSQL and 20,000 on
+SQLite; 0 skips it), rolled back afterwards (see partners/imports/sales_bench.py).
+
+    .venv/bin/python scripts/bench.py [--iterations 30] [--check] [--seed 100000] [--import-rows N]
 """
 
 import argparse
@@ -277,6 +281,7 @@ def run(
     max_ratio: float = 2.0,
     check: bool = False,
     seed_partners: int | None = None,
+    import_rows: int | None = None,
     out=sys.stdout,
 ) -> int:
     """Measure and print; return the exit status (1 only when `check` and a page is too slow)."""
@@ -318,6 +323,10 @@ def run(
     too_slow = [r for r in results if r.page.name in CHECKED and r.ratio > max_ratio]
     verdict = "OK" if not too_slow else "too slow: " + ", ".join(r.page.name for r in too_slow)
     out.write(f"Directory pages ({', '.join(CHECKED)}) within {max_ratio:.2f}x the baseline median: {verdict}\n")
+    if import_rows:
+        from partners.imports.sales_bench import sales_import_bench
+
+        out.write("\n" + "\n".join(sales_import_bench(rows=import_rows).lines()) + "\n")
     return 1 if check and too_slow else 0
 
 
@@ -331,9 +340,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-ratio", type=float, default=2.0, help="limit for --check (default 2.0)")
     parser.add_argument("--check", action="store_true", help="exit 1 when a directory page exceeds --max-ratio")
     parser.add_argument("--seed", type=int, metavar="N", help="first run seed_scale up to N partners, timed")
+    parser.add_argument(
+        "--import-rows",
+        type=int,
+        metavar="N",
+        help="rows of the sales import measured (default 100,000 on PostgreSQL, 20,000 on SQLite; 0 skips it)",
+    )
     args = parser.parse_args(argv)
-    if args.iterations < 1 or args.warmup < 0:
-        parser.error("--iterations must be at least 1 and --warmup 0 or more")
+    if args.iterations < 1 or args.warmup < 0 or (args.import_rows or 0) < 0:
+        parser.error("--iterations must be at least 1, --warmup and --import-rows 0 or more")
     return args
 
 
@@ -346,6 +361,10 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    from django.db import connection
+
+    if args.import_rows is None:
+        args.import_rows = 100_000 if connection.vendor == "postgresql" else 20_000
     return run(
         iterations=args.iterations,
         warmup=args.warmup,
@@ -355,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
         max_ratio=args.max_ratio,
         check=args.check,
         seed_partners=args.seed,
+        import_rows=args.import_rows,
     )
 
 

@@ -45,12 +45,16 @@ def delimiter_of(sample: str) -> str:
     return max(DELIMITERS, key=header.count) if any(d in header for d in DELIMITERS) else ","
 
 
-def _dataset(headers, rows) -> tablib.Dataset:
+def _dataset(headers, numbered_rows) -> tablib.Dataset:
+    """A dataset of `(row number, row)` pairs; `dataset.row_numbers` keeps the numbers for error reports."""
     dataset = tablib.Dataset(headers=[clean_header(h) for h in headers])
     width = len(dataset.headers)
-    for row in rows:
+    numbers = []
+    for number, row in numbered_rows:
         values = list(row)[:width]
         dataset.append(values + [""] * (width - len(values)))
+        numbers.append(number)
+    dataset.row_numbers = numbers
     return dataset
 
 
@@ -75,14 +79,24 @@ def _xlsx_rows(source) -> Iterator[list]:
         book.close()
 
 
-def _non_blank(rows) -> Iterator[list]:
-    return (row for row in rows if any(str(value).strip() for value in row))
+def _non_blank(rows) -> Iterator[tuple[int, list]]:
+    """`(row number, row)` of the rows holding a value, numbered as a spreadsheet shows them (header = 1).
+
+    Blank lines are skipped but still counted, so an error names the row a person finds in Excel.
+    """
+    return ((number, row) for number, row in enumerate(rows, start=1) if any(str(value).strip() for value in row))
+
+
+def _header_and_rows(rows) -> tuple[list, Iterator[tuple[int, list]]]:
+    numbered = _non_blank(rows)
+    return next(numbered, (1, []))[1], numbered
 
 
 def iter_datasets(path: Path | str, *, chunk_rows: int = 5000) -> Iterator[tablib.Dataset]:
     """The file as datasets of at most `chunk_rows` rows, each with the header; memory stays bounded.
 
-    Blank lines are skipped. The first dataset may be empty (a file with a header only).
+    Blank lines are skipped (and counted in `dataset.row_numbers`). The first dataset may be empty
+    (a file with a header only).
     """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
@@ -94,8 +108,7 @@ def iter_datasets(path: Path | str, *, chunk_rows: int = 5000) -> Iterator[tabli
         handle = path.open(encoding=encoding, newline="")
         rows = _csv_rows(handle)
     try:
-        rows = _non_blank(rows)
-        headers = next(rows, [])
+        headers, rows = _header_and_rows(rows)
         chunk = []
         yielded = False
         for row in rows:
@@ -121,16 +134,14 @@ class SniffingCSV(base_formats.CSV):
 
     def create_dataset(self, in_stream):
         text = decode(in_stream) if isinstance(in_stream, bytes) else in_stream
-        rows = _non_blank(_csv_rows(io.StringIO(text, newline="")))
-        return _dataset(next(rows, []), rows)
+        return _dataset(*_header_and_rows(_csv_rows(io.StringIO(text, newline=""))))
 
 
 class ExcelXLSX(base_formats.XLSX):
     """XLSX for the admin, read like `iter_datasets` reads it (cleaned headers, no blank rows)."""
 
     def create_dataset(self, in_stream):
-        rows = _non_blank(_xlsx_rows(io.BytesIO(in_stream)))
-        return _dataset(next(rows, []), rows)
+        return _dataset(*_header_and_rows(_xlsx_rows(io.BytesIO(in_stream))))
 
 
 def parse_date(value) -> datetime.date:

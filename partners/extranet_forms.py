@@ -186,7 +186,7 @@ class InvitationForm(BootstrapMixin, forms.Form):
     email = forms.EmailField(label=_("Email address"), widget=forms.EmailInput({"autocomplete": "off"}))
     role = forms.ChoiceField(
         label=_("Role"),
-        choices=Invitation.Role.choices,
+        choices=[(role.value, role.label) for role in (Invitation.Role.SALES, Invitation.Role.TECHNICAL)],
         help_text=_("Sales people and technicians use the extranet; only owners manage the team."),
     )
     language = forms.ChoiceField(

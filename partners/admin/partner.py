@@ -22,7 +22,9 @@ from .actions import PARTNER_ACTIONS, nominated_tier
 from .filters import NeedsReviewFilter, ProposedDowngradeFilter
 from .history import ReadOnlyHistoryAdmin
 from .partner_inlines import CertificationInline, MembershipInline, RecentPurchaseInline, TierChangeInline
+from .partner_io import PartnerImportExportMixin
 from .snapshot import evaluate, evaluation_day, programme_for
+from .tier_review import tier_review_urls
 
 
 def euros(amount) -> str:
@@ -71,7 +73,7 @@ OTHER_FIELDSETS = [
 
 
 @admin.register(Partner)
-class PartnerAdmin(ReadOnlyHistoryAdmin):
+class PartnerAdmin(PartnerImportExportMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "name",
         "tier_column",
@@ -170,6 +172,9 @@ class PartnerAdmin(ReadOnlyHistoryAdmin):
                 plural_description=_("Nominate selected partners as %(tier)s") % {"tier": name},
             )
         return actions
+
+    def get_urls(self):
+        return [*tier_review_urls(self), *super().get_urls()]
 
     # Changelist columns ------------------------------------------------------------
 

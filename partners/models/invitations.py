@@ -35,7 +35,8 @@ class Invitation(models.Model):
     """An owner's invitation to join the partner; the token in the emailed link proves the address."""
 
     class Role(models.TextChoices):
-        # Owners are made by staff, not by invitation.
+        # Only staff invite owners (the partner import does); owners invite sales people and technicians.
+        OWNER = Membership.Role.OWNER.value, Membership.Role.OWNER.label
         SALES = Membership.Role.SALES.value, Membership.Role.SALES.label
         TECHNICAL = Membership.Role.TECHNICAL.value, Membership.Role.TECHNICAL.label
 

@@ -5,6 +5,7 @@ They run from the changelist and from a partner's change form. A refusal by a se
 """
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation, helpers
@@ -15,14 +16,14 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from ..evaluation import Evaluation, Programme
 from ..forms import ActionReasonForm
-from ..models import Partner, Tier
+from ..models import Nomination, Partner, Tier
 from ..services import (
+    ReviewSummary,
     downgrade_apply,
     downgrade_reject,
+    nomination_propose,
     partner_approve,
-    partner_nominate,
     partner_reject,
-    partner_revoke_nomination,
     tier_review,
 )
 from .snapshot import programme_for
@@ -33,32 +34,55 @@ REASON_TEMPLATE = "admin/partners/partner/action_reason.html"
 CHANGE_FORM_ACTION_FIELD = f"{ActionLocation.CHANGE_FORM.value}-action"
 
 
-def _apply_each(modeladmin, request, partners: Iterable[Partner], decide: Callable[[Partner], object], done: str):
+def _apply_each(modeladmin, request, objects: Iterable, decide: Callable[[Any], object], done: str, label=str):
+    """Decide on each object; one error message per refusal, one success message naming the rest."""
     succeeded = []
-    for partner in partners:
+    for obj in objects:
         try:
-            decide(partner)
+            decide(obj)
         except ValidationError as error:
             for message in error.messages:
                 modeladmin.message_user(request, message, messages.ERROR)
         else:
-            succeeded.append(partner.name)
+            succeeded.append(label(obj))
     if succeeded:
         modeladmin.message_user(
             request, _("%(done)s: %(partners)s.") % {"done": done, "partners": ", ".join(succeeded)}, messages.SUCCESS
         )
 
 
-def _with_reason(modeladmin, request, queryset, *, action: str, title: str, rows, decide, done: str):
+class NominationReasonForm(ActionReasonForm):
+    """The reason of a nomination proposal, which the partner's people read once it is confirmed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = _(
+            "A second staff member confirms the proposal; the partner's members then receive this reason by email."
+        )
+
+
+def _with_reason(
+    modeladmin,
+    request,
+    queryset,
+    *,
+    action: str,
+    title: str,
+    rows,
+    decide,
+    done: str,
+    form_class=ActionReasonForm,
+    label=str,
+):
     """The admin's action-confirmation pattern: ask for a reason, then apply with it.
 
     The page posts the selected ids and the action back to the same URL, with `apply`.
     Without a valid reason it is shown again with the error, and nothing changes.
     """
-    form = ActionReasonForm(request.POST if "apply" in request.POST else None)
+    form = form_class(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         reason = form.cleaned_data["reason"]
-        _apply_each(modeladmin, request, queryset, lambda partner: decide(partner, reason), done)
+        _apply_each(modeladmin, request, queryset, lambda obj: decide(obj, reason), done, label=label)
         return None
     request.current_app = modeladmin.admin_site.name
     context = {
@@ -125,12 +149,16 @@ def _changes(evaluations: list[Evaluation]) -> str:
 )
 def evaluate_now(modeladmin, request, queryset):
     summary = tier_review(partners=queryset, actor=request.user)
-    report = modeladmin.message_user
     skipped = list(queryset.exclude(status=Partner.Status.ACTIVE).values_list("name", flat=True))
     if skipped:
-        report(
+        modeladmin.message_user(
             request, _("Not evaluated, not active: %(partners)s.") % {"partners": ", ".join(skipped)}, messages.WARNING
         )
+    review_report(modeladmin.message_user, request, summary)
+
+
+def review_report(report, request, summary: ReviewSummary) -> None:
+    """Tell staff what a review did, one message per kind of outcome; `report` is `message_user`."""
     report(
         request,
         ngettext("Evaluated %(count)d partner.", "Evaluated %(count)d partners.", summary.evaluated)
@@ -192,15 +220,18 @@ def nominate(modeladmin, request, queryset):
         action="nominate",
         title=_("Nominate as %(tier)s") % {"tier": tier.name} if (tier := nominated_tier(programme)) else _("Nominate"),
         rows=rows,
-        decide=lambda partner, reason: partner_nominate(partner=partner, reason=reason, actor=request.user),
-        done=_("Nominated"),
+        decide=lambda partner, reason: nomination_propose(
+            partner=partner, kind=Nomination.Kind.GRANT, reason=reason, actor=request.user
+        ),
+        done=_("Nomination proposed, waiting for a second staff member to confirm it"),
+        form_class=NominationReasonForm,
     )
 
 
 @admin.action(
     permissions=["change"],
-    description=gettext_lazy("Revoke nomination"),
-    description_plural=gettext_lazy("Revoke nomination of selected partners"),
+    description=gettext_lazy("Propose revoking the nomination"),
+    description_plural=gettext_lazy("Propose revoking the nomination of selected partners"),
     location=EVERYWHERE,
 )
 def revoke_nomination(modeladmin, request, queryset):
@@ -211,8 +242,11 @@ def revoke_nomination(modeladmin, request, queryset):
         action="revoke_nomination",
         title=_("Revoke nomination"),
         rows=[(partner, partner.tier.name) for partner in queryset],
-        decide=lambda partner, reason: partner_revoke_nomination(partner=partner, reason=reason, actor=request.user),
-        done=_("Nomination revoked"),
+        decide=lambda partner, reason: nomination_propose(
+            partner=partner, kind=Nomination.Kind.REVOKE, reason=reason, actor=request.user
+        ),
+        done=_("Revocation proposed, waiting for a second staff member to confirm it"),
+        form_class=NominationReasonForm,
     )
 
 

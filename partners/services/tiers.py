@@ -1,7 +1,12 @@
-"""The tier engine's writes: the scheduled review and staff decisions on tiers. Each is logged."""
+"""The tier engine's writes: the scheduled review and staff decisions on downgrades. Each is logged.
+
+Every applied change, and every newly proposed downgrade, is emailed to the partner's
+members after the commit (see `tier_emails`). Nominations are in `nominations`.
+"""
 
 import datetime
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,9 +16,10 @@ from simple_history.utils import bulk_update_with_history, update_change_reason
 
 from accounts.models import User
 
-from ..evaluation import Evaluation, Programme, evaluate_partner, evaluate_partners
+from ..evaluation import Evaluation, evaluate_partner, evaluate_partners
 from ..models import Partner, Tier, TierChange
 from ..signals import partners_bulk_changed
+from .tier_emails import downgrade_proposals_notify, tier_changes_notify
 
 
 def log_tier_change(evaluation: Evaluation, *, kind: str, to_tier: Tier, reason: str, actor: User | None) -> TierChange:
@@ -123,51 +129,13 @@ def tier_review(
             )
             TierChange.objects.bulk_create(log, batch_size=500)
             transaction.on_commit(lambda: partners_bulk_changed.send(sender=Partner))
+            # Mail only once the changes are committed, and without holding the partners' locks.
+            if log:
+                change_ids = [change.pk for change in log]
+                transaction.on_commit(partial(tier_changes_notify, change_ids=change_ids), robust=True)
+            if proposed := [evaluation.partner.pk for evaluation in summary.proposed_downgrades]:
+                transaction.on_commit(partial(downgrade_proposals_notify, partner_ids=proposed, on=on), robust=True)
     return summary
-
-
-@transaction.atomic
-def partner_nominate(*, partner: Partner, reason: str, actor: User) -> Partner:
-    """Grant the nomination-only tier above the partner's current one."""
-    if not reason.strip():
-        raise ValidationError(_("A nomination needs a reason."))
-    partner = locked_partner(partner)
-    if partner.status != Partner.Status.ACTIVE:
-        raise ValidationError(
-            _("Only active partners can be nominated; %(partner)s is %(status)s.")
-            % {"partner": partner, "status": partner.get_status_display()}
-        )
-    target = Programme.load().nomination_target(partner.tier)
-    if target is None:
-        raise ValidationError(_("%(partner)s already holds the highest nominated tier.") % {"partner": partner})
-    evaluation = evaluate_partner(partner, on=timezone.localdate())
-    partner.tier, partner.proposed_tier, partner.proposed_on = target, None, None
-    partner.nominated_by, partner.nominated_at, partner.nomination_reason = actor, timezone.now(), reason.strip()
-    partner._history_user = actor
-    partner.save()
-    log_tier_change(
-        evaluation, kind=TierChange.Kind.NOMINATION, to_tier=target, reason=reason.strip(), actor=actor
-    ).save()
-    return partner
-
-
-@transaction.atomic
-def partner_revoke_nomination(*, partner: Partner, reason: str, actor: User) -> Partner:
-    """Take a nominated tier away; the partner falls to the tier its metrics qualify for."""
-    if not reason.strip():
-        raise ValidationError(_("A revocation needs a reason."))
-    partner = locked_partner(partner)
-    if not partner.tier.nomination_only:
-        raise ValidationError(_("%(partner)s holds no nominated tier.") % {"partner": partner})
-    evaluation = evaluate_partner(partner, on=timezone.localdate())
-    partner.tier = evaluation.qualified
-    partner.nominated_by, partner.nominated_at, partner.nomination_reason = None, None, ""
-    partner._history_user = actor
-    partner.save()
-    log_tier_change(
-        evaluation, kind=TierChange.Kind.REVOCATION, to_tier=evaluation.qualified, reason=reason.strip(), actor=actor
-    ).save()
-    return partner
 
 
 @transaction.atomic
@@ -184,7 +152,9 @@ def downgrade_apply(*, partner: Partner, actor: User) -> Partner:
     partner.tier, partner.proposed_tier, partner.proposed_on = target, None, None
     partner._history_user = actor
     partner.save()
-    log_tier_change(evaluation, kind=TierChange.Kind.DOWNGRADE, to_tier=target, reason=reason, actor=actor).save()
+    change = log_tier_change(evaluation, kind=TierChange.Kind.DOWNGRADE, to_tier=target, reason=reason, actor=actor)
+    change.save()
+    transaction.on_commit(partial(tier_changes_notify, change_ids=[change.pk]), robust=True)
     return partner
 
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from partners.demo import DEMO_PASSWORD, demo_load
-from partners.models import Partner, TierChange
+from partners.models import Nomination, Partner, TierChange
 
 pytestmark = pytest.mark.browser
 
@@ -40,9 +40,11 @@ def test_manager_nominates_a_certified_partner(page, demo):
     page.get_by_role("button", name=re.compile("Nominate")).click()
 
     expect(page.locator(".messagelist")).to_contain_text("Léman Sécurité Informatique SA")
+    # Four eyes: a proposal waits for a second staff member (tests/browser/test_tier_review.py confirms one).
     partner = Partner.objects.get(slug="leman-securite")
-    assert partner.tier.code == "enterprise"
-    assert TierChange.objects.filter(partner=partner, kind="nomination").exists()
+    assert partner.tier.code == "certified"
+    assert Nomination.objects.get(partner=partner, status="pending").proposed_by.email == "manager@demo.example"
+    assert not TierChange.objects.filter(partner=partner, kind="nomination").exists()
 
 
 def test_manager_reads_a_partners_evaluation(page, demo):

@@ -1,4 +1,6 @@
-"""Writes of the tier engine and staff decisions: what changes, what is logged, what is refused."""
+"""Writes of the tier engine and staff decisions: what changes, what is logged, what is refused.
+
+Nominations (four eyes) are in test_nominations.py, the emails in test_tier_emails.py."""
 
 import datetime
 
@@ -10,8 +12,6 @@ from partners.services import (
     downgrade_apply,
     downgrade_reject,
     partner_approve,
-    partner_nominate,
-    partner_revoke_nomination,
     tier_review,
 )
 
@@ -176,42 +176,6 @@ def test_approve_admits_applicant_into_entry_tier(make_partner, staff_user, toda
     assert (change.kind, change.decided_by) == ("admission", staff_user)
     with pytest.raises(ValidationError, match="not an open application"):
         partner_approve(partner=applicant, actor=staff_user)
-
-
-def test_nomination_needs_a_reason_and_is_logged(make_partner, staff_user):
-    partner = make_partner(tier="certified")
-
-    with pytest.raises(ValidationError, match="needs a reason"):
-        partner_nominate(partner=partner, reason="  ", actor=staff_user)
-
-    partner_nominate(partner=partner, reason="Runs the canton's hospital roll-out", actor=staff_user)
-
-    partner.refresh_from_db()
-    assert partner.tier.code == "enterprise"
-    assert (partner.nominated_by, partner.nomination_reason) == (staff_user, "Runs the canton's hospital roll-out")
-    change = TierChange.objects.get(partner=partner)
-    assert (change.kind, change.reason, change.decided_by) == ("nomination", partner.nomination_reason, staff_user)
-
-
-def test_nomination_refused_for_inactive_or_already_nominated(make_partner, staff_user):
-    with pytest.raises(ValidationError, match="Only active partners"):
-        partner_nominate(partner=make_partner(status=Partner.Status.SUSPENDED), reason="x", actor=staff_user)
-    with pytest.raises(ValidationError, match="already holds"):
-        partner_nominate(partner=make_partner(tier="enterprise"), reason="x", actor=staff_user)
-
-
-def test_revocation_falls_back_to_the_qualified_tier(
-    make_partner, make_purchase, make_certified_technician, staff_user, today
-):
-    partner = make_partner(tier="enterprise")
-    make_purchase(partner, "12000", today)
-    make_certified_technician(partner)
-
-    partner_revoke_nomination(partner=partner, reason="No longer a fit", actor=staff_user)
-
-    partner.refresh_from_db()
-    assert partner.tier.code == "certified"
-    assert TierChange.objects.get(partner=partner).kind == "revocation"
 
 
 def test_staff_apply_a_proposed_downgrade_early(lapsed_certified, staff_user, today):

@@ -1,18 +1,31 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from partners.services import tier_review
+from partners.tasks import review_tiers
 
 
 class Command(BaseCommand):
     help = (
         "Evaluate every active partner: apply upgrades, propose downgrades (applied after the "
-        "tier's grace period), flag nominated partners below the criteria. Prints a summary."
+        "tier's grace period), flag nominated partners below the criteria, email the partners concerned. "
+        "Prints a summary; with --enqueue, queues the review for the task worker instead (for cron)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; write nothing.")
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Queue the review for the task worker (manage.py db_worker) and return at once.",
+        )
 
-    def handle(self, *args, dry_run: bool, verbosity: int, **options):
+    def handle(self, *args, dry_run: bool, enqueue: bool, verbosity: int, **options):
+        if enqueue:
+            if dry_run:
+                raise CommandError("--dry-run runs here and now; it cannot be queued with --enqueue.")
+            result = review_tiers.enqueue()
+            self.stdout.write(f"Queued the tier review for the task worker (task {result.id}).")
+            return
         summary = tier_review(dry_run=dry_run)
         sections = [
             ("Upgrades", summary.upgrades, lambda e: f"{e.held} -> {e.qualified}"),

@@ -1,0 +1,123 @@
+"""Nomination proposals waiting for a second staff member, and the record of those decided.
+
+Proposals are made with the partner actions "Nominate" and "Propose revoking the nomination";
+here another staff member confirms or declines them. Nothing is edited by hand.
+"""
+
+from collections import namedtuple
+
+from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..models import Nomination
+from ..services import nomination_confirm, nomination_decline
+from .actions import EVERYWHERE, _apply_each, _with_reason
+
+# What the shared reason page shows for each selected row: a link (pk) and a name.
+ReasonRow = namedtuple("ReasonRow", ["pk", "name"])
+
+
+class NominationStatusFilter(admin.SimpleListFilter):
+    """Pending proposals by default: they are what waits for a decision."""
+
+    title = gettext_lazy("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Nomination.Status.choices, ("all", _("All"))]
+
+    def choices(self, changelist):
+        value = self.value() or Nomination.Status.PENDING
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or Nomination.Status.PENDING
+        return queryset if value == "all" else queryset.filter(status=value)
+
+
+def nomination_label(nomination: Nomination) -> str:
+    return f"{nomination.partner.name} ({nomination.get_kind_display()} {nomination.tier.name})"
+
+
+@admin.action(
+    permissions=["change"],
+    description=gettext_lazy("Confirm proposal"),
+    description_plural=gettext_lazy("Confirm selected proposals"),
+    location=EVERYWHERE,
+)
+def confirm(modeladmin, request, queryset):
+    _apply_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda nomination: nomination_confirm(nomination=nomination, actor=request.user),
+        _("Confirmed, the partner's members are told by email"),
+        label=nomination_label,
+    )
+
+
+@admin.action(
+    permissions=["change"],
+    description=gettext_lazy("Decline proposal"),
+    description_plural=gettext_lazy("Decline selected proposals"),
+    location=EVERYWHERE,
+)
+def decline(modeladmin, request, queryset):
+    """Another staff member's no; the proposer declining their own proposal withdraws it."""
+    return _with_reason(
+        modeladmin,
+        request,
+        queryset,
+        action="decline",
+        title=_("Decline proposal"),
+        rows=[(ReasonRow(n.pk, nomination_label(n)), n.reason) for n in queryset],
+        decide=lambda nomination, reason: nomination_decline(nomination=nomination, reason=reason, actor=request.user),
+        done=_("Declined (withdrawn, where you proposed it)"),
+        label=nomination_label,
+    )
+
+
+@admin.register(Nomination)
+class NominationAdmin(admin.ModelAdmin):
+    list_display = ["partner", "kind", "tier", "proposed_by", "proposed_at", "status_column", "decided_by"]
+    list_filter = [NominationStatusFilter, "kind"]
+    list_select_related = ["partner", "tier", "proposed_by", "decided_by"]
+    search_fields = ["partner__name"]
+    actions = [confirm, decline]
+    fields = [
+        "partner",
+        "kind",
+        "tier",
+        "reason",
+        "proposed_by",
+        "proposed_at",
+        "status",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        # A proposal is validated by the service behind the partner actions, never typed in here.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of who proposed and who decided
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Everything is read-only: decisions are the actions above the form.
+        no_buttons = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, {**no_buttons, **(extra_context or {})})
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_column(self, nomination):
+        if nomination.status == Nomination.Status.DECLINED and nomination.decided_by_id == nomination.proposed_by_id:
+            return _("Withdrawn by the proposer")
+        return nomination.get_status_display()

@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "newsletter",
     "nfr",
     "directory",
-    "django.contrib.admin",
+    "extranet.apps.ExtranetAdminConfig",  # django.contrib.admin with the dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

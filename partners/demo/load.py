@@ -22,9 +22,7 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.auth.models import Group, Permission
 from django.db import models, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,6 +42,7 @@ from ..models import (
     Tier,
     TierChange,
 )
+from ..roles import CHANNEL_MANAGER, staff_groups_sync
 from ..services import distributor_save, tier_review
 from .data import (
     ACCREDITED_LOGIN_PARTNER,
@@ -54,7 +53,6 @@ from .data import (
     ENTERPRISE,
     HISTORY_DAYS,
     MANAGER,
-    MANAGER_GROUP,
     NOMINATED_AT,
     OWNERS,
     PRODUCT_MIX,
@@ -66,6 +64,7 @@ from .data import (
     WINDOW_EDGE,
     partner_specs,
 )
+from .operations import operations_demo_load
 
 
 def foreign_partners():
@@ -130,6 +129,14 @@ def demo_load(*, today: datetime.date | None = None) -> DemoSummary:
             summary.add(kind, outcome, number)
     nfr_demo_load(today, summary=summary)
     directory_demo_load(today, summary=summary)
+    staff = operations_demo_load(
+        today=today,
+        manager=manager,
+        password=password,
+        summary=summary,
+        load_user=_load_user,
+        load_login_email=_load_login_email,
+    )
 
     review = tier_review(on=today, dry_run=True, partners=Partner.objects.filter(slug__in=list(partners)))
     wrong = review.upgrades + review.proposed_downgrades + review.applied_downgrades + review.flags
@@ -138,6 +145,7 @@ def demo_load(*, today: datetime.date | None = None) -> DemoSummary:
     summary.logins = [
         (email, f"owner of {partners[slug]} ({partners[slug].tier})") for email, _first, _last, slug in OWNERS
     ] + [(MANAGER[0], f"channel manager, {reverse('admin:index')}")]
+    summary.logins += [(user.email, f"{role.lower()}, {reverse('admin:index')}") for user, role in staff]
     return summary
 
 
@@ -300,11 +308,7 @@ def _load_manager(summary: DemoSummary, password: _DemoPassword) -> User:
         is_active=True,
     )
     _load_login_email(summary, manager)
-    permissions = Permission.objects.filter(
-        Q(content_type__app_label__in=["partners", "library", "newsletter", "nfr", "directory"])
-        | Q(content_type__app_label="accounts", codename__in=["view_user", "change_user"])
-    )
-    group = _upsert(summary, "groups", Group, {"name": MANAGER_GROUP}, {}, {"permissions": list(permissions)})
+    group = staff_groups_sync()[CHANNEL_MANAGER]
     if not manager.groups.filter(pk=group.pk).exists():
         manager.groups.add(group)
     return manager

@@ -25,12 +25,16 @@ from nfr.models import Licence
 from partners.models import (
     Certification,
     Distributor,
+    DistributorApplication,
     Invitation,
     Language,
     MarginBand,
+    Nomination,
     Partner,
     Product,
     Purchase,
+    RecruitmentTarget,
+    SalesImport,
     Service,
     Territory,
     Tier,
@@ -119,6 +123,18 @@ def add_unit(
             volume_12m=0,
             certified_technicians=0,
             decided_by=staff_user,
+        )
+        Nomination.objects.create(partner=partner, tier=tiers["enterprise"], reason="Strategic.", proposed_by=user)
+        SalesImport.objects.create(distributor=distributor, file_name=f"report-{n}.csv", rows=1, created=1)
+        application = DistributorApplication.objects.create(
+            company=f"Applicant {n}", contact_name="Eva Muster", contact_email=f"eva{n}@example.com"
+        )
+        application.territories.set([territory])
+        RecruitmentTarget.objects.create(
+            territory=territory,
+            starts_on=today - datetime.timedelta(days=30),
+            ends_on=today + datetime.timedelta(days=60),
+            more_active_min=2,
         )
         Product.objects.create(sku=f"SKU-{n}", name=f"Product {n}")
         nfr_product = Product.objects.create(sku=f"NFR-{n}", name=f"NFR product {n}", nfr_available=True)
@@ -415,27 +431,39 @@ def test_nominate_needs_a_reason(staff_client, make_partner, tiers):
     assert not TierChange.objects.exists()
 
 
-def test_nominate_with_reason(staff_client, staff_user, make_partner, tiers):
+def test_nominate_with_reason_proposes(staff_client, staff_user, make_partner, tiers):
+    """Four eyes: the action proposes; a second staff member confirms (tests/partners/test_nominations.py)."""
     partner = make_partner("Gross AG", tier="certified")
 
     response = run_action(staff_client, "nominate", [partner], apply="1", reason="Runs our largest customer projects.")
 
     assert response.redirect_chain[-1][0].endswith(url(Partner, "changelist"))
     partner.refresh_from_db()
-    assert (partner.tier, partner.nominated_by) == (tiers["enterprise"], staff_user)
-    change = TierChange.objects.get(partner=partner)
-    assert (change.kind, change.reason) == (TierChange.Kind.NOMINATION, "Runs our largest customer projects.")
-    assert "Nominated: Gross AG." in messages_of(response)
+    assert partner.tier == tiers["certified"]
+    assert not TierChange.objects.exists()
+    nomination = Nomination.objects.get(partner=partner)
+    assert (nomination.kind, nomination.tier, nomination.proposed_by, nomination.reason) == (
+        Nomination.Kind.GRANT,
+        tiers["enterprise"],
+        staff_user,
+        "Runs our largest customer projects.",
+    )
+    assert "Nomination proposed, waiting for a second staff member to confirm it: Gross AG." in messages_of(response)
 
 
-def test_revoke_nomination(staff_client, make_partner, tiers):
+def test_revoke_nomination_proposes(staff_client, make_partner, tiers):
     partner = make_partner(tier="enterprise", nomination_reason="Once big.")
 
     run_action(staff_client, "revoke_nomination", [partner], apply="1", reason="No longer fits.")
 
     partner.refresh_from_db()
-    assert partner.tier == tiers["accredited"]
-    assert TierChange.objects.get(partner=partner).kind == TierChange.Kind.REVOCATION
+    assert partner.tier == tiers["enterprise"]
+    nomination = Nomination.objects.get(partner=partner)
+    assert (nomination.kind, nomination.tier, nomination.status) == (
+        Nomination.Kind.REVOKE,
+        tiers["enterprise"],
+        Nomination.Status.PENDING,
+    )
 
 
 def test_apply_proposed_downgrade(staff_client, make_partner, tiers, today):
@@ -512,8 +540,7 @@ def test_actions_run_from_the_change_form(staff_client, make_partner, tiers):
     page = staff_client.post(change_url, nominate)
     assert 'name="CHANGE_FORM-action" value="nominate"' in page.text
     staff_client.post(change_url, {**nominate, "apply": "1", "reason": "Strategic."})
-    applicant.refresh_from_db()
-    assert applicant.tier == tiers["enterprise"]
+    assert Nomination.objects.get(partner=applicant).status == Nomination.Status.PENDING
 
 
 # Distributors and territories --------------------------------------------------------

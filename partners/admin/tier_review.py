@@ -27,6 +27,9 @@ from .actions import _apply_each, review_report
 from .snapshot import evaluation_day, programme_for
 
 TEMPLATE = "admin/partners/tier_review.html"
+# A page of thousands of rows helps nobody: each section shows this many, with its total and a
+# link to the partner list filtered the same way (where the actions decide on all of them).
+SECTION_ROWS = 200
 URL_NAME = "partners_partner_tier_review"
 
 
@@ -42,6 +45,12 @@ class ReviewBoard:
     flags: list[Evaluation] = field(default_factory=list)
     upgrades: list[Evaluation] = field(default_factory=list)
     pending: list[Nomination] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+
+    def truncate(self, rows: int) -> None:
+        self.totals = {name: len(getattr(self, name)) for name in ("downgrades", "flags", "upgrades", "pending")}
+        for name in self.totals:
+            setattr(self, name, getattr(self, name)[:rows])
 
     def pending_for(self, partner: Partner) -> Nomination | None:
         return next((nomination for nomination in self.pending if nomination.partner_id == partner.pk), None)
@@ -80,6 +89,7 @@ def review_board(*, on: datetime.date, programme: Programme) -> ReviewBoard:
         .select_related("partner", "tier", "proposed_by")
         .order_by("proposed_at", "pk")
     )
+    board.truncate(SECTION_ROWS)
     return board
 
 
@@ -162,6 +172,7 @@ def tier_review_view(request: HttpRequest, model_admin):
         "selected": selected,
         "can_decide": can_decide,
         "on": on,
+        "section_rows": SECTION_ROWS,
     }
     return TemplateResponse(request, TEMPLATE, context)
 

@@ -116,6 +116,30 @@ def test_page_queries_do_not_grow_with_partners(
     assert len(response.context["flags"]) == size
 
 
+def test_long_sections_show_their_first_rows_and_link_to_all(
+    monkeypatch, manager_client, lapsed, make_partner, make_purchase, make_certified_technician, today
+):
+    monkeypatch.setattr("partners.admin.tier_review.SECTION_ROWS", 2)
+    for n in range(3):
+        lapsed(f"Lapsed {n}")
+        climber = make_partner(f"Climber {n}")
+        make_purchase(climber, "15000", today)
+        make_certified_technician(climber)
+
+    response = manager_client.get(reverse(PAGE))
+
+    board = response.context["board"]
+    assert [row.evaluation.partner.name for row in board.downgrades] == ["Lapsed 0", "Lapsed 1"]
+    assert board.totals == {"downgrades": 3, "flags": 0, "upgrades": 3, "pending": 0}
+    text = response.text
+    assert "Proposed downgrades (3)" in text
+    assert text.count("The first 2 of 3 are shown.") == 2
+    changelist = reverse("admin:partners_partner_changelist")
+    assert f'href="{changelist}?downgrade=yes"' in text
+    assert f'href="{changelist}?review=upgrade"' in text
+    assert manager_client.get(f"{changelist}?review=upgrade").context["cl"].result_count == 3
+
+
 def test_approve_selected_applies_the_downgrades(
     manager_client, lapsed, staff_user, tiers, django_capture_on_commit_callbacks
 ):

@@ -144,7 +144,8 @@ def month_start(day: datetime.date, back: int) -> datetime.date:
 def waiting_counts() -> Waiting:
     partners = Partner.objects.aggregate(
         applications=Count("pk", filter=Q(status=Partner.Status.APPLIED)),
-        downgrades=Count("pk", filter=Q(proposed_tier__isnull=False)),
+        # As the tier review counts them: a proposal on a partner no longer active waits for nobody.
+        downgrades=Count("pk", filter=Q(status=Partner.Status.ACTIVE, proposed_tier__isnull=False)),
     )
     return Waiting(
         applications=partners["applications"],

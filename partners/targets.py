@@ -1,6 +1,8 @@
 """Regional recruitment targets: how far each territory has come towards its goal of more active partners.
 
-An active partner is one with purchases in the last EXTRANET_ACTIVE_PARTNER_DAYS (`Partner.objects.buying`).
+An active partner is one whose partnership is active (`Partner.objects.active()`) and which bought in the
+last EXTRANET_ACTIVE_PARTNER_DAYS (as `Partner.objects.buying`): a suspended or ended partner's last
+purchases do not count. The status is today's: history would cost a query per partner.
 A target's progress compares the territory's active partners at the start of its period (the baseline)
 with those on the day measured (today, or the period's end once it is over).
 """
@@ -57,7 +59,7 @@ def goal_display(target: RecruitmentTarget) -> str:
 
 
 def buying_counts(territory_ids: Iterable[int], days: Iterable[datetime.date]) -> dict[tuple[int, datetime.date], int]:
-    """Active (buying) partners per territory on each day, as {(territory_id, day): count}, in one query.
+    """Active partners (status active, buying) per territory on each day, as {(territory_id, day): count}, in one query.
 
     Each day is a conditional count over the same rows, so more targets or days never mean more queries.
     """
@@ -73,7 +75,8 @@ def buying_counts(territory_ids: Iterable[int], days: Iterable[datetime.date]) -
         for index, day in enumerate(days)
     }
     rows = (
-        Partner.objects.filter(territory__in=territory_ids)
+        Partner.objects.active()
+        .filter(territory__in=territory_ids)
         .order_by()
         .values("territory")
         .annotate(**counts)

@@ -15,34 +15,9 @@ from django.utils.translation import gettext_lazy
 from ..models import DistributorApplication
 from ..services import distributor_application_accept, distributor_application_refuse, distributor_application_save
 from .actions import EVERYWHERE, _apply_each, _with_reason
+from .filters import PendingFirstStatusFilter
 
 Status = DistributorApplication.Status
-
-
-class StatusFilter(admin.SimpleListFilter):
-    """Pending applications by default: they are what waits for a channel manager."""
-
-    title = gettext_lazy("status")
-    parameter_name = "status"
-    default = Status.PENDING.value
-
-    def lookups(self, request, model_admin):
-        return [*Status.choices, ("all", _("All"))]
-
-    def choices(self, changelist):
-        value = self.value() or self.default
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value() or self.default
-        if value in Status.values:
-            return queryset.filter(status=value)
-        return queryset
 
 
 class OverlapFilter(admin.SimpleListFilter):
@@ -81,7 +56,7 @@ def _decide(modeladmin, request, decide, message: str):
 
 
 @admin.action(
-    permissions=["change"],
+    permissions=["accept"],
     description=gettext_lazy("Accept: create the distributor"),
     description_plural=gettext_lazy("Accept selected applications: create the distributors"),
     location=EVERYWHERE,
@@ -140,7 +115,7 @@ DECISION = ["status", "refusal_reason", "distributor_link", "decided_by", "decid
 @admin.register(DistributorApplication)
 class DistributorApplicationAdmin(admin.ModelAdmin):
     list_display = ["company", "territory_list", "received_on", "status", "overlap_column", "decided_by"]
-    list_filter = [StatusFilter, OverlapFilter, "territories"]
+    list_filter = [PendingFirstStatusFilter.of(Status), OverlapFilter, "territories"]
     list_select_related = ["decided_by"]
     search_fields = ["company", "contact_name", "contact_email", "message"]
     date_hierarchy = "received_on"
@@ -168,9 +143,13 @@ class DistributorApplicationAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def has_accept_permission(self, request):
+        # Accepting decides the application and creates a distributor: both permissions.
+        return self.has_change_permission(request) and request.user.has_perm("partners.add_distributor")
+
     def save_model(self, request, obj, form, change):
         # The service saves the application and its territories together and records the overlap.
-        distributor_application_save(application=obj, territories=form.cleaned_data["territories"], actor=request.user)
+        distributor_application_save(application=obj, territories=form.cleaned_data["territories"])
         if obj.overlap:
             self.message_user(
                 request,

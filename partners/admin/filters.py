@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import admin
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,8 @@ EXPIRY_WARNING_DAYS = 60
 
 
 class ProposedDowngradeFilter(admin.SimpleListFilter):
+    """Active partners with a proposed downgrade, as the tier review and the dashboard count them."""
+
     title = _("proposed downgrade")
     parameter_name = "downgrade"
 
@@ -19,8 +22,12 @@ class ProposedDowngradeFilter(admin.SimpleListFilter):
         return [("yes", _("Yes")), ("no", _("No"))]
 
     def queryset(self, request, queryset):
-        if self.value() in {"yes", "no"}:
-            return queryset.filter(proposed_tier__isnull=self.value() == "no")
+        proposed = Q(status=Partner.Status.ACTIVE, proposed_tier__isnull=False)
+        match self.value():
+            case "yes":
+                return queryset.filter(proposed)
+            case "no":
+                return queryset.exclude(proposed)
         return queryset
 
 
@@ -87,3 +94,37 @@ class PurchasePartnerFilter(admin.SimpleListFilter):
         if self.lookup_choices:
             return queryset.filter(partner_id=self.value())
         return queryset
+
+
+class PendingFirstStatusFilter(admin.SimpleListFilter):
+    """A status filter showing what waits for a decision (PENDING) until another status, or "All", is chosen.
+
+    Made for a model's status choices with `PendingFirstStatusFilter.of(Model.Status)`.
+    """
+
+    title = _("status")
+    parameter_name = "status"
+    statuses = None  # a TextChoices with a PENDING member
+
+    @classmethod
+    def of(cls, statuses) -> type["PendingFirstStatusFilter"]:
+        return type(f"Pending{statuses.__qualname__.replace('.', '')}Filter", (cls,), {"statuses": statuses})
+
+    def lookups(self, request, model_admin):
+        return [*self.statuses.choices, ("all", _("All"))]
+
+    def choices(self, changelist):
+        value = self.selected()
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def selected(self) -> str:
+        return self.value() or self.statuses.PENDING.value
+
+    def queryset(self, request, queryset):
+        value = self.selected()
+        return queryset.filter(status=value) if value in self.statuses.values else queryset

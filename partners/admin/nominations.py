@@ -13,32 +13,10 @@ from django.utils.translation import gettext_lazy
 from ..models import Nomination
 from ..services import nomination_confirm, nomination_decline
 from .actions import EVERYWHERE, _apply_each, _with_reason
+from .filters import PendingFirstStatusFilter
 
 # What the shared reason page shows for each selected row: a link (pk) and a name.
 ReasonRow = namedtuple("ReasonRow", ["pk", "name"])
-
-
-class NominationStatusFilter(admin.SimpleListFilter):
-    """Pending proposals by default: they are what waits for a decision."""
-
-    title = gettext_lazy("status")
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [*Nomination.Status.choices, ("all", _("All"))]
-
-    def choices(self, changelist):
-        value = self.value() or Nomination.Status.PENDING
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value() or Nomination.Status.PENDING
-        return queryset if value == "all" else queryset.filter(status=value)
 
 
 def nomination_label(nomination: Nomination) -> str:
@@ -86,7 +64,7 @@ def decline(modeladmin, request, queryset):
 @admin.register(Nomination)
 class NominationAdmin(admin.ModelAdmin):
     list_display = ["partner", "kind", "tier", "proposed_by", "proposed_at", "status_column", "decided_by"]
-    list_filter = [NominationStatusFilter, "kind"]
+    list_filter = [PendingFirstStatusFilter.of(Nomination.Status), "kind"]
     list_select_related = ["partner", "tier", "proposed_by", "decided_by"]
     search_fields = ["partner__name"]
     actions = [confirm, decline]

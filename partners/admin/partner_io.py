@@ -4,8 +4,6 @@ The import delegates to `partners.imports.partners.partners_import`, the importe
 uses, so the admin's dry run and `manage.py import_partners --dry-run` give the same answers.
 """
 
-from pathlib import Path
-
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, LogEntry
@@ -16,16 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
+from import_export.forms import ConfirmImportForm, ExportForm
 from import_export.results import Result, RowResult
 
 from ..imports.formats import ExcelXLSX, SniffingCSV
 from ..imports.partner_columns import COLUMNS
 from ..imports.partners import PartnerImportResult, partners_import
 from ..models import Partner
+from .spreadsheets import ExtensionImportForm, FormulaEscapingExport, may_import
 
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 INVITE_HELP = _(
     "Email an owner invitation to each partner's owner email, unless the partner has an owner or an open "
     "invitation already. Without it, nobody is emailed; importing again with it invites those still without "
@@ -40,7 +37,7 @@ def column_help() -> str:
     }
 
 
-class PartnerImportForm(ImportForm):
+class PartnerImportForm(ExtensionImportForm):
     """The upload form with the invitation choice; the format follows the file's extension when left empty."""
 
     send_invitations = forms.BooleanField(label=_("Send owner invitations"), required=False, help_text=INVITE_HELP)
@@ -49,20 +46,6 @@ class PartnerImportForm(ImportForm):
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.fields["import_file"].help_text = column_help()
-        self.fields["format"].required = False
-        self.fields["format"].help_text = _("Leave empty to go by the file's extension (.csv or .xlsx).")
-        self.format_titles = [str(title).lower() for _value, title in self.fields["format"].choices]
-
-    def clean(self):
-        cleaned = super().clean()
-        upload = cleaned.get("import_file")
-        if upload and not cleaned.get("format"):
-            extension = Path(upload.name).suffix.lstrip(".").lower()
-            if extension in self.format_titles:
-                cleaned["format"] = str(self.format_titles.index(extension) - 1)  # choices begin with "---"
-            else:
-                self.add_error("format", _("Choose the file's format: its extension is neither .csv nor .xlsx."))
-        return cleaned
 
 
 class PartnerConfirmImportForm(ConfirmImportForm):
@@ -106,11 +89,8 @@ class PartnerImportResource(resources.ModelResource):
         return PartnerImportAdminResult(report)
 
 
-class PartnerExportResource(resources.ModelResource):
-    """Partners as a spreadsheet; the English headers are those the import reads, so an export imports again.
-
-    Cells that a spreadsheet would run as a formula are escaped with a leading apostrophe.
-    """
+class PartnerExportResource(FormulaEscapingExport, resources.ModelResource):
+    """Partners as a spreadsheet; the English headers are those the import reads, so an export imports again."""
 
     number = fields.Field(attribute="number", column_name=_("number"))
     name = fields.Field(attribute="name", column_name=_("company name"))
@@ -154,12 +134,6 @@ class PartnerExportResource(resources.ModelResource):
             "volume_12m",
         ]
 
-    def export_field(self, field, instance, **kwargs):
-        value = super().export_field(field, instance, **kwargs)
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-        return value
-
 
 class PartnerImportExportMixin(ImportExportMixin):
     import_formats = [SniffingCSV, ExcelXLSX]
@@ -173,7 +147,7 @@ class PartnerImportExportMixin(ImportExportMixin):
     export_form_class = ExportForm
 
     def has_import_permission(self, request):
-        return request.user.has_perm("partners.add_partner")
+        return may_import(request, self.opts)
 
     def get_import_resource_classes(self, request):
         return [PartnerImportResource]

@@ -13,6 +13,7 @@ from ..imports.formats import ExcelXLSX, SniffingCSV
 from ..models import Product, Purchase, SalesImport
 from .filters import PurchasePartnerFilter
 from .sales_import import PurchaseExportResource, SalesReportConfirmForm, SalesReportImportForm, SalesReportResource
+from .spreadsheets import may_import
 
 UPGRADES_NAMED = 10
 
@@ -42,11 +43,9 @@ class PurchaseAdmin(ImportExportMixin, admin.ModelAdmin):
     # The form without field selection: import-export's selectable-fields template has inline
     # scripts and styles, which the site's Content-Security-Policy blocks.
     export_form_class = ExportForm
-    # A report has up to 100,000 rows: one LogEntry for its SalesImport, not one per purchase.
-    skip_admin_log = True
 
     def has_import_permission(self, request):
-        return request.user.has_perm("partners.add_purchase")
+        return may_import(request, self.opts)
 
     def get_import_resource_classes(self, request):
         return [SalesReportResource]
@@ -80,6 +79,7 @@ class PurchaseAdmin(ImportExportMixin, admin.ModelAdmin):
         return super().process_result(result, request)
 
     def generate_log_entries(self, result, request):
+        # A report has up to 100,000 rows: one LogEntry for its SalesImport, not one per purchase.
         LogEntry.objects.log_actions(
             request.user.pk, [result.report.sales_import], ADDITION, change_message=gettext("Sales report imported.")
         )

@@ -4,28 +4,24 @@ The import delegates to `partners.imports.sales.sales_import`, the importer the 
 so the admin's dry run and `manage.py import_sales --dry-run` give the same answers.
 """
 
-from pathlib import Path
-
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.forms import ConfirmImportForm
 from import_export.results import Result, RowResult
 
 from ..imports.sales import SalesFileError, SalesImportResult, sales_import
 from ..imports.sales_rows import COLUMN_HELP
 from ..models import Distributor, Purchase
-
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from .spreadsheets import ExtensionImportForm, FormulaEscapingExport
 
 
 def distributor_field(**kwargs) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(queryset=Distributor.objects.order_by("name"), label=_("Distributor"), **kwargs)
 
 
-class SalesReportImportForm(ImportForm):
+class SalesReportImportForm(ExtensionImportForm):
     """The upload form, with the distributor whose report this is; the format follows the file's extension."""
 
     distributor = distributor_field(
@@ -36,21 +32,6 @@ class SalesReportImportForm(ImportForm):
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.fields["import_file"].help_text = COLUMN_HELP
-        self.fields["format"].required = False
-        self.fields["format"].help_text = _("Leave empty to go by the file's extension (.csv or .xlsx).")
-        self.format_titles = [title for _value, title in self.fields["format"].choices]
-
-    def clean(self):
-        cleaned = super().clean()
-        upload = cleaned.get("import_file")
-        if upload and not cleaned.get("format"):
-            extension = Path(upload.name).suffix.lstrip(".").lower()
-            titles = [str(title).lower() for title in self.format_titles]
-            if extension in titles:
-                cleaned["format"] = str(titles.index(extension) - 1)  # choices begin with "---"
-            else:
-                self.add_error("format", _("Choose the file's format: its extension is neither .csv nor .xlsx."))
-        return cleaned
 
 
 class SalesReportConfirmForm(ConfirmImportForm):
@@ -103,12 +84,8 @@ class SalesReportResource(resources.ModelResource):
         return SalesReportResult(report)
 
 
-class PurchaseExportResource(resources.ModelResource):
-    """Purchases as a spreadsheet. The English headers are those the import reads, so an export imports again.
-
-    Text that a spreadsheet would run as a formula gets a leading apostrophe. (import-export's own
-    IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading "=".)
-    """
+class PurchaseExportResource(FormulaEscapingExport, resources.ModelResource):
+    """Purchases as a spreadsheet. The English headers are those the import reads, so an export imports again."""
 
     reference = fields.Field(attribute="reference", column_name=_("reference"))
     invoice_date = fields.Field(attribute="invoice_date", column_name=_("invoice date"))
@@ -140,9 +117,3 @@ class PurchaseExportResource(resources.ModelResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("partner", "product", "distributor")
-
-    def export_field(self, field, instance, **kwargs):
-        value = super().export_field(field, instance, **kwargs)
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-        return value

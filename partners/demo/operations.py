@@ -127,9 +127,7 @@ def _load_applications(summary, *, today: datetime.date, manager: User) -> None:
             application.refusal_reason = refusal
             application.decided_by = manager
             application.decided_at = timezone.now() - datetime.timedelta(days=days_ago - 5)
-        distributor_application_save(
-            application=application, territories=[territories[code] for code in codes], actor=manager
-        )
+        distributor_application_save(application=application, territories=[territories[code] for code in codes])
         summary.add("distributor applications", "created")
 
 

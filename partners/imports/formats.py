@@ -10,6 +10,7 @@ import codecs
 import csv
 import datetime
 import io
+import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -18,6 +19,11 @@ import tablib
 from import_export.formats import base_formats
 
 DELIMITERS = ",;\t"
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection): exports put an
+# apostrophe before them, imports take it off again, so an export imports unchanged.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Apostrophes before one of them: such a value is escaped with one apostrophe more, so it reads back exactly.
+ESCAPED_LOOK = re.compile("'*[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
 SAMPLE_BYTES = 64 * 1024
 # Excel counts days from 1899-12-30 (its 1900 leap-year bug included).
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
@@ -105,7 +111,8 @@ def iter_datasets(path: Path | str, *, chunk_rows: int = 5000) -> Iterator[tabli
     else:
         with path.open("rb") as binary:
             encoding = encoding_of(binary)
-        handle = path.open(encoding=encoding, newline="")
+        # As `decode` does: cp1252 leaves five bytes undefined (a cp850 "ü" is one), never a crash.
+        handle = path.open(encoding=encoding, errors="replace", newline="")
         rows = _csv_rows(handle)
     try:
         headers, rows = _header_and_rows(rows)
@@ -171,26 +178,101 @@ def parse_date(value) -> datetime.date:
     return EXCEL_EPOCH + datetime.timedelta(days=int(serial))
 
 
-def parse_decimal(value) -> Decimal:
-    """A number from a cell or text: 1234.5, 1'234.50, 1 234,50, 1.234,50 or 1,234.50.
+class AmbiguousNumber(ValueError):
+    """One `.` or `,` before exactly three digits (1.234, 1,500): thousands, or decimals? The sender must say."""
 
-    Raises ValueError with the value when it is not a number.
+
+def parse_decimal(value) -> Decimal:
+    """A number from a cell or text: 1234.5, 1'234.50, 1 234,50, 1.234,50, 1,234.50 or 1.234.567,50.
+
+    Of two kinds of separator, the one written last marks the decimals and the other must group
+    thousands; one kind written several times groups thousands. Raises AmbiguousNumber for one
+    separator after one to three digits and before exactly three (1.234), ValueError with the value
+    when it is not a number. Nothing is rounded, except a spreadsheet's binary noise below 1e-9.
     """
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return Decimal(str(value))
-    text = str(value).strip().replace("'", "").replace("\u2019", "").replace(" ", "").replace("\xa0", "")
-    if "," in text and "." in text:
-        # The separator written last is the decimal one.
-        thousands = "," if text.rfind(",") < text.rfind(".") else "."
-        text = text.replace(thousands, "").replace(",", ".")
-    elif "," in text:
-        text = text.replace(",", ".") if len(text.rsplit(",", 1)[1]) != 3 else text.replace(",", "")
+    if isinstance(value, bool):
+        raise ValueError(str(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # Excel stores 107.7 as 107.69999999999999: that noise is no decimal the sender wrote.
+        return _finite(Decimal(repr(round(value, 9))), value)
+    text = re.sub(r"['\u2019\s]", "", str(value))
+    sign, digits = (text[0], text[1:]) if text.startswith(("+", "-")) else ("", text)
+    separators = [character for character in digits if character in ".,"]
+    if separators:
+        last = separators[-1]
+        grouping = "," if last == "." else "."
+        if len(set(separators)) == 1 and len(separators) > 1:
+            digits = _ungrouped(digits, last)
+        else:
+            whole, _, decimals = digits.rpartition(last)
+            if grouping not in whole and len(decimals) == 3 and re.fullmatch(r"[1-9]\d{0,2}", whole):
+                raise AmbiguousNumber(str(value))
+            whole = _ungrouped(whole, grouping)
+            digits = None if whole is None else f"{whole}.{decimals}"
     try:
-        number = Decimal(text)
-    except InvalidOperation:
+        number = Decimal(sign + digits)
+    except (InvalidOperation, TypeError):
         raise ValueError(str(value)) from None
+    return _finite(number, value)
+
+
+def _ungrouped(text: str, separator: str) -> str | None:
+    """`text` without its thousands separators, which must group by three (1.234.567); None when they don't."""
+    if separator not in text:
+        return text
+    if not re.fullmatch(rf"\d{{1,3}}(?:{re.escape(separator)}\d{{3}})+", text):
+        return None
+    return text.replace(separator, "")
+
+
+def _finite(number: Decimal, value) -> Decimal:
     if not number.is_finite():
         raise ValueError(str(value))
     return number
+
+
+def header_key(header) -> str:
+    """Headers compare without case, spaces or punctuation: 'E-Mail', 'e mail' and 'EMAIL' are the same."""
+    return re.sub(r"[\W_]+", "", str(header).casefold())
+
+
+def formula_escape(value):
+    """`value` with an apostrophe before it when a spreadsheet would run it as a formula; else unchanged.
+
+    A value that looks escaped already ('=x) gets one more, so `formula_unescape` gives it back exactly.
+    """
+    if isinstance(value, str) and ESCAPED_LOOK.match(value):
+        return "'" + value
+    return value
+
+
+def formula_unescape(text: str) -> str:
+    """What `formula_escape` escaped: the apostrophe before a formula character comes off ('-5001 is -5001)."""
+    return text[1:] if text[:1] == "'" and ESCAPED_LOOK.match(text, 1) else text
+
+
+def cell_text(value) -> str:
+    """A cell as text without spaces around it: Excel's 8004.0 reads 8004, a date its ISO form, '=1+2 reads =1+2."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return formula_unescape(str(value).strip()).strip()
+
+
+UID_SPELLING = re.compile(r"CHE[\s.-]*(\d{3})[\s.-]*(\d{3})[\s.-]*(\d{3})(?:\s*(?:MWST|TVA|IVA|VAT|HR))?")
+
+
+def normalised_uid(text: str) -> str | None:
+    """CHE-123.456.788 from a usual spelling (CHE123456788, che-123 456 788, CHE-123.456.788 MWST), else None.
+
+    Only the spelling: `partners.validators.validate_swiss_uid` checks the check digit.
+    """
+    match = UID_SPELLING.fullmatch(text.strip().upper())
+    return "CHE-{}.{}.{}".format(*match.groups()) if match else None

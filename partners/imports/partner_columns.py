@@ -1,9 +1,8 @@
-"""The columns of a partner import: accepted header names (English or German) and cell reading."""
-
-import datetime
-import re
+"""The columns of a partner import: accepted header names (English or German)."""
 
 from django.utils.translation import gettext_lazy as _
+
+from .formats import header_key
 
 # Canonical key: (label used in messages when the column is missing, accepted header names).
 COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -40,13 +39,6 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
 }
 REQUIRED = ("name", "tier")
-ESCAPED = ("=", "+", "-", "@")
-
-
-def header_key(header: str) -> str:
-    """Headers compare without case, spaces or punctuation: 'E-Mail', 'e mail' and 'EMAIL' are the same."""
-    return re.sub(r"[\W_]+", "", str(header).casefold())
-
 
 ALIASES = {header_key(alias): key for key, (_label, aliases) in COLUMNS.items() for alias in aliases}
 
@@ -78,22 +70,3 @@ def column_map(headers: list[str]) -> dict[str, int]:
             )
         )
     return found
-
-
-def cell_text(value) -> str:
-    """A cell as text: Excel gives postcodes and phone numbers as numbers, 8000.0 must read 8000."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    text = " ".join(str(value).split())
-    # An export escapes cells a spreadsheet would run ('+41 44 ...); the value is what follows.
-    return text[1:] if text[:1] == "'" and text[1:2] in ESCAPED else text
-
-
-def normalised_uid(text: str) -> str:
-    """CHE123456788, che-123 456 788 and 'CHE-123.456.788 MWST' all read as CHE-123.456.788."""
-    match = re.fullmatch(r"CHE[\s.-]*(\d{3})[\s.]*(\d{3})[\s.]*(\d{3})(?:\s*(?:MWST|TVA|IVA|VAT|HR))?", text.upper())
-    return "CHE-{}.{}.{}".format(*match.groups()) if match else text.upper()

@@ -16,8 +16,20 @@ from accounts.models import User
 from ..models import Distributor, Invitation, Language, Membership, Partner, Territory, Tier
 from ..models.organisations import Country
 from ..validators import SWISS_CANTONS, validate_swiss_uid
-from .formats import parse_date
-from .partner_columns import cell_text, normalised_uid
+from .formats import cell_text, normalised_uid, parse_date
+
+# The longest text each column may hold: its database column's, so a row error comes before a DataError.
+MAX_LENGTHS = {
+    key: Partner._meta.get_field(key).max_length
+    for key in ("name", "street", "postcode", "city", "region", "email", "website", "phone")
+} | {"owner_email": Invitation._meta.get_field("email").max_length}
+LOOKUP_MAX_LENGTH = 200  # tier, territory, distributor names: compared, never stored
+RAW_UID_MAX_LENGTH = 40  # "CHE-123.456.788 MWST" and other spellings, before normalising
+
+
+def text_of(value) -> str:
+    """A cell as text, runs of spaces inside it made one: names and addresses compare so."""
+    return " ".join(cell_text(value).split())
 
 
 class Action:
@@ -77,15 +89,15 @@ class Lookups:
     @classmethod
     def load(cls, rows: list[dict], *, today: datetime.date) -> "Lookups":
         def values(key: str, transform=str.strip) -> set[str]:
-            return {transform(cell_text(cells[key][1])) for cells in rows if key in cells} - {""}
+            return {transform(text_of(cells[key][1])) for cells in rows if key in cells} - {""}
 
         territories = list(
             Territory.objects.order_by("pk").prefetch_related(Prefetch("languages", Language.objects.order_by("pk")))
         )
         distributors = list(Distributor.objects.active().prefetch_related("territories"))
         staff = User.objects.filter(is_staff=True, is_active=True).annotate(address=Lower("email"))
-        uids = values("uid", normalised_uid)
-        postcodes = {cell_text(cells["postcode"][1]) if "postcode" in cells else "" for cells in rows}
+        uids = values("uid", lambda text: normalised_uid(text) or "")
+        postcodes = {text_of(cells["postcode"][1]) if "postcode" in cells else "" for cells in rows}
         partners = list(
             Partner.objects.filter(Q(uid__in=uids) | Q(postcode__in=postcodes)).select_related(
                 "tier", "territory", "distributor", "account_manager"
@@ -159,11 +171,15 @@ class RowCells:
     def raw(self, key: str):
         return self.cells[key][1] if key in self.cells else ""
 
-    def text(self, key: str, *, max_length: int = 200, required: bool = False) -> str:
-        text = cell_text(self.raw(key))
+    def text(self, key: str, *, max_length: int | None = None, required: bool = False) -> str:
+        text = text_of(self.raw(key))
         if required and not text:
             self.error(key, _("This value is required."))
-        elif len(text) > max_length:
+        return self.fitting(key, text, max_length or MAX_LENGTHS.get(key, LOOKUP_MAX_LENGTH))
+
+    def fitting(self, key: str, text: str, max_length: int) -> str:
+        """`text`, or "" after an error when it is longer than `max_length`."""
+        if len(text) > max_length:
             self.error(key, _("Longer than %(max)d characters.") % {"max": max_length})
             return ""
         return text
@@ -186,18 +202,27 @@ class RowCells:
         return found
 
     def email(self, key: str) -> str:
-        text = self.text(key, max_length=254).lower()
+        text = self.text(key).lower()
         return self.checked(key, text, EmailValidator(_("“%s” is not an email address.") % text)) if text else ""
 
     def website(self) -> str:
-        text = self.text("website")
+        text = text_of(self.raw("website"))
         if text and "://" not in text:
             text = "https://" + text  # old data often has "www.example.ch"
+            if len(text) > MAX_LENGTHS["website"]:
+                # Measured as the database holds it, with the scheme.
+                self.error(
+                    "website",
+                    _("Longer than %(max)d characters once https:// is added.") % {"max": MAX_LENGTHS["website"]},
+                )
+                return ""
+        text = self.fitting("website", text, MAX_LENGTHS["website"])
         message = _("“%(value)s” is not a web address.") % {"value": text}
         return self.checked("website", text, URLValidator(message=message)) if text else ""
 
     def uid(self) -> str:
-        text = normalised_uid(self.text("uid", max_length=40))
+        text = self.text("uid", max_length=RAW_UID_MAX_LENGTH)
+        text = normalised_uid(text) or text.upper()
         return self.checked("uid", text, validate_swiss_uid) if text else ""
 
     def country(self) -> str:
@@ -213,7 +238,7 @@ class RowCells:
         return codes[text.casefold()]
 
     def region(self, country: str) -> str:
-        text = self.text("region", max_length=40)
+        text = self.text("region")
         if text and country == Country.SWITZERLAND:
             text = text.upper()
             if text not in SWISS_CANTONS:
@@ -245,7 +270,7 @@ class RowCells:
 
     def date(self, key: str, today: datetime.date) -> datetime.date | None:
         value = self.raw(key)
-        if cell_text(value) == "":
+        if text_of(value) == "":
             return None
         try:
             day = parse_date(value)

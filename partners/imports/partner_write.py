@@ -118,7 +118,8 @@ def _write(outcomes: list[RowOutcome], *, actor: User | None, slugs: set[str]) -
         fields = ["role", "language", "invited_by", "token", "created_at", "expires_at"]
         Invitation.objects.bulk_update(renewed, fields, batch_size=BATCH)
     if invitations:
-        transaction.on_commit(partial(send_invitations, invitations))
+        # Robust: the partners are committed; a mail failure is logged, never a 500 after the import.
+        transaction.on_commit(partial(send_invitations, invitations), robust=True)
     if new or updated:
         transaction.on_commit(lambda: partners_bulk_changed.send(sender=Partner))
 
@@ -135,16 +136,16 @@ def unique_slug(name: str, taken: set[str]) -> str:
 
 def send_invitations(invitations: list[Invitation]) -> None:
     """Email owner invitations over one connection, each in the invitee's language."""
-    messages = [
-        # The invitee has no account yet: an unsaved User carries their address and language.
-        email_message_for_user(
-            user=User(email=invitation.email, language=invitation.language),
-            template="emails/partners/invitation",
-            context={"invitation": invitation},
-        )
-        for invitation in invitations
-    ]
     try:
+        messages = [
+            # The invitee has no account yet: an unsaved User carries their address and language.
+            email_message_for_user(
+                user=User(email=invitation.email, language=invitation.language),
+                template="emails/partners/invitation",
+                context={"invitation": invitation},
+            )
+            for invitation in invitations
+        ]
         mailers.default.send_messages(messages)
     except Exception:  # the import stands; staff see the failure in the log and resend from admin
-        logger.exception("Could not send %d owner invitation emails", len(messages))
+        logger.exception("Could not send %d owner invitation emails", len(invitations))

@@ -121,12 +121,12 @@ class RowReader:
             "name": row.text("name", required=True),
             "uid": row.uid(),
             "street": row.text("street"),
-            "postcode": row.text("postcode", max_length=12),
-            "city": row.text("city", max_length=100),
+            "postcode": row.text("postcode"),
+            "city": row.text("city"),
             "country": row.country(),
             "email": row.email("email"),
             "website": row.website(),
-            "phone": row.text("phone", max_length=40),
+            "phone": row.text("phone"),
             "territory": row.lookup(
                 "territory", lookups.territory_names, _("No territory has the code or name “%(value)s”.")
             ),

@@ -7,12 +7,14 @@ Header names are matched ignoring case, spaces and punctuation, in English or Ge
 import datetime
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .formats import parse_date, parse_decimal
+from ..validators import validate_swiss_uid
+from .formats import AmbiguousNumber, cell_text, header_key, normalised_uid, parse_date, parse_decimal
 
 # The accepted header names of each column. The first one is the name error messages use.
 COLUMNS = {
@@ -47,10 +49,6 @@ COLUMN_HELP = gettext_lazy(
     "postcode, product (SKU or name), quantity, amount EUR. German headers are accepted too (Referenz, "
     "Rechnungsdatum, Partnernummer, UID-Nummer, Firma, PLZ, Produkt, Menge, Betrag EUR)."
 )
-
-
-def header_key(name) -> str:
-    return re.sub(r"[\W_]+", "", str(name).casefold())
 
 
 ALIASES = {header_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
@@ -132,17 +130,6 @@ class SalesRow:
     amount: Decimal
 
 
-def text(value) -> str:
-    """A cell as text: Excel's 8004.0 becomes "8004", spaces around go."""
-    if isinstance(value, str):
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def day_of(value, cell: str) -> datetime.date:
     """`parse_date`, with the two usual spellings first: strptime costs more than the rest of a row."""
     if isinstance(value, str):
@@ -155,14 +142,6 @@ def day_of(value, cell: str) -> datetime.date:
 
 def company_key(name: str, postcode: str) -> tuple[str, str]:
     return " ".join(name.split()).casefold(), postcode.strip()
-
-
-def uid_key(value: str) -> str | None:
-    """CHE-123.456.788 from any usual spelling (CHE123456788, che 123 456 788 MWST), else None."""
-    if not value.upper().startswith("CHE"):
-        return None
-    digits = re.sub(r"\D", "", value)
-    return f"CHE-{digits[:3]}.{digits[3:6]}.{digits[6:]}" if len(digits) == 9 else None
 
 
 class RowReader:
@@ -181,7 +160,7 @@ class RowReader:
             found.append(RowError(number, self.header.names.get(column, COLUMNS[column][0]), code, reason))
 
         raw = {column: values[at] for column, at in self.header.index.items() if at < len(values)}
-        cells = {column: text(raw.get(column)) for column in COLUMNS}
+        cells = {column: cell_text(raw.get(column)) for column in COLUMNS}
         for column in REQUIRED:
             if not cells[column]:
                 error(column, "missing", _("missing value"))
@@ -229,7 +208,13 @@ class RowReader:
         if not cell:
             return None
         try:
-            return parse_decimal(value)
+            # The cell's text has an export's escaping apostrophe off; a number from Excel stays a number.
+            return parse_decimal(cell if isinstance(value, str) else value)
+        except AmbiguousNumber:
+            error(
+                column, "ambiguous_number", _("ambiguous number: %(value)s (write 1234 or 1234.00)") % {"value": cell}
+            )
+            return None
         except ValueError:
             error(column, "bad_number", _("bad number: %(value)s") % {"value": cell})
             return None
@@ -256,7 +241,11 @@ class RowReader:
         if number >= AMOUNT_LIMIT:
             error("amount", "bad_number", _("amount too large: %(value)s") % {"value": cell})
             return None
-        return number.quantize(CENT, rounding=ROUND_HALF_UP)
+        if number != number.quantize(CENT):
+            # Rounding would change what the distributor billed: they correct the report instead.
+            error("amount", "too_many_decimals", _("more than two decimals: %(value)s") % {"value": cell})
+            return None
+        return number.quantize(CENT)
 
     def _partner(self, cells, error) -> tuple[str, tuple | None]:
         """The first partner column the row fills: partner number, then UID, then company and postcode."""
@@ -264,7 +253,12 @@ class RowReader:
             value = cells[column]
             if not value:
                 continue
-            if uid := uid_key(value):
+            if uid := normalised_uid(value):
+                try:
+                    validate_swiss_uid(uid)
+                except ValidationError as invalid:
+                    error(column, "bad_partner", " ".join(invalid.messages))
+                    return column, None
                 return column, ("uid", uid)
             if column == "partner_number" and (match := PARTNER_NUMBER.fullmatch(value)):
                 return column, ("pk", int(match[1]))

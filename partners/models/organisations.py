@@ -135,7 +135,8 @@ class PartnerQuerySet(models.QuerySet):
     def buying(self, *, on: datetime.date):
         """Partners with purchases in the last EXTRANET_ACTIVE_PARTNER_DAYS up to and including `on`.
 
-        The programme calls them "active partners"; `active()` is about the partnership's status.
+        `active()` is about the partnership's status; the programme's "active partners" are both
+        (see partners.targets).
         """
         from .sales import Purchase
 

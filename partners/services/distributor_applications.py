@@ -48,12 +48,12 @@ def _lock_territories(territories: Iterable[Territory]) -> None:
 
 @transaction.atomic
 def distributor_application_save(
-    *, application: DistributorApplication, territories: Iterable[Territory], actor: User | None = None
+    *, application: DistributorApplication, territories: Iterable[Territory]
 ) -> DistributorApplication:
     """Save a pending application with the territories asked for, and record its current overlap.
 
-    `actor` is who records it (the admin's change log names them). A decided application is not
-    changed any more: its overlap stays as it was when it was decided.
+    A decided application is not changed any more: its overlap stays as it was when it was decided.
+    Who recorded it is in the admin's change log (the admin logs its own saves).
     """
     if application.pk is not None:
         stored = DistributorApplication.objects.select_for_update().get(pk=application.pk)

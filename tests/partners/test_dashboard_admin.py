@@ -135,7 +135,10 @@ def counted(
     fr2 = make_partner("FR Two", tier="enterprise", territory=fr)
     nowhere = make_partner("Nowhere One")
     make_partner("Applicant", territory=de, status=Partner.Status.APPLIED)
-    ended = make_partner("Ended", territory=fr, status=Partner.Status.ENDED)
+    # An old proposal on a partnership that ended waits for nobody: not counted as a proposed downgrade.
+    ended = make_partner(
+        "Ended", territory=fr, status=Partner.Status.ENDED, proposed_tier=tiers["accredited"], proposed_on=today
+    )
 
     make_purchase(de1, 1000, today - 10 * DAY, alpha)
     make_purchase(de1, 500, today - 400 * DAY, alpha)  # older than 12 months
@@ -258,6 +261,9 @@ def test_what_waits_for_a_decision(staff_client, counted):
     for label, (_count, url) in waiting.items():
         if url:
             assert f'href="{url.replace("&", "&amp;")}"' in response.text, label
+    # The linked list agrees with the count (and with the tier review): active partners only.
+    downgrades = staff_client.get(waiting["Proposed downgrades"][1])
+    assert [partner.name for partner in downgrades.context["cl"].result_list] == ["DE Three"]
 
 
 def test_a_manager_without_view_permission_on_a_list_sees_its_count_without_a_link(manager_client, counted):

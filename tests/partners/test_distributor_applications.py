@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -57,7 +58,7 @@ def make_application(staff_user):
         fields.setdefault("contact_name", "Anna Muster")
         fields.setdefault("contact_email", "anna@neu.example")
         application = DistributorApplication(company=company, **fields)
-        return distributor_application_save(application=application, territories=territories, actor=staff_user)
+        return distributor_application_save(application=application, territories=territories)
 
     return make
 
@@ -117,7 +118,7 @@ def test_overlap_is_recomputed_on_every_save(make_application, staff_user, alpha
     application = make_application([romandie])
     assert application.overlap == ""
 
-    distributor_application_save(application=application, territories=[zurich], actor=staff_user)
+    distributor_application_save(application=application, territories=[zurich])
 
     application.refresh_from_db()
     assert "Alpha Distribution" in application.overlap
@@ -130,7 +131,7 @@ def test_decided_application_is_not_saved_again(make_application, staff_user, ro
     )
 
     with pytest.raises(ValidationError, match="already decided"):
-        distributor_application_save(application=application, territories=[], actor=staff_user)
+        distributor_application_save(application=application, territories=[])
 
 
 # Accepting and refusing --------------------------------------------------------------------
@@ -319,6 +320,33 @@ def test_accept_action_reports_each_application(
     assert fine.distributor.name == "Léman SA"
     assert [message.to for message in mailoutbox] == [["anna@neu.example"]]
     assert LogEntry.objects.get(object_id=str(fine.pk)).change_message == "Accepted, distributor created."
+
+
+def test_accepting_needs_the_permission_to_add_distributors(client, make_user, make_application, romandie):
+    """Accepting creates a distributor: changing applications alone is not enough."""
+    clerk = make_user(is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_distributorapplication", "change_distributorapplication"])
+    )
+    client.force_login(clerk)
+    application = make_application([romandie], company="Léman SA")
+
+    page = client.get(CHANGELIST)
+    refused = run_action(client, "accept_application", [application])
+
+    assert [name for name, _label in page.context["action_form"].fields["action"].choices] == [
+        "",
+        "refuse_application",
+    ]
+    assert refused.status_code == HTTPStatus.OK
+    application.refresh_from_db()
+    assert application.status == DistributorApplication.Status.PENDING
+    assert not Distributor.objects.exists()
+
+    clerk.user_permissions.add(Permission.objects.get(codename="add_distributor"))
+    run_action(client, "accept_application", [application])
+    application.refresh_from_db()
+    assert application.status == DistributorApplication.Status.ACCEPTED
 
 
 def test_refuse_action_asks_for_a_reason_then_emails_it(

@@ -137,6 +137,20 @@ def test_an_export_imports_again_unchanged(staff_client, partners, tmp_path):
     assert Partner.objects.get(pk=partners.pk).phone == "+41 44 123 45 67"
 
 
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_every_exported_partner_imports_again_unchanged(staff_client, partners, tmp_path, file_format):
+    """Names and phones a spreadsheet would run come back without the export's apostrophe."""
+    path = tmp_path / f"partners.{file_format}"
+    path.write_bytes(export(staff_client, file_format).content)
+
+    result = partners_import(datasets=iter_datasets(path), actor=None)
+
+    assert (result.errors, result.unchanged, result.created, result.updated) == ([], 4, 0, 0)
+    assert sorted(Partner.objects.values_list("name", flat=True)) == sorted(
+        ["Zürcher Informatik AG", FORMULAS[0], *FORMULAS[2:]]
+    )
+
+
 def test_staff_without_view_permission_cannot_export(client, make_user, partners):
     client.force_login(make_user("clerk@example.com", is_staff=True))
 

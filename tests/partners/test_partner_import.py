@@ -171,6 +171,13 @@ EXTENDED = [*HEADER, "territory", "distributor", "joined on", "owner language", 
         ("owner language", "Klingon", "“klingon” is not one of the languages"),
         ("country", "Narnia", "“Narnia” is not a country code such as CH, DE or AT."),
         ("postcode", "1" * 13, "Longer than 12 characters."),
+        # Each column is measured against its database column, a website with the https:// added.
+        ("website", "www." + "x" * 190 + ".ch", "Longer than 200 characters once https:// is added."),
+        ("website", "https://" + "x" * 190 + ".ch", "Longer than 200 characters."),
+        ("city", "Z" * 101, "Longer than 100 characters."),
+        ("street", "S" * 201, "Longer than 200 characters."),
+        ("email", "a" * 250 + "@x.ch", "Longer than 254 characters."),
+        ("canton", "R" * 41, "Longer than 40 characters."),
     ],
 )
 def test_each_bad_row_is_reported_with_row_column_and_reason(tmp_path, channel, make_user, column, value, reason):
@@ -422,6 +429,47 @@ def test_a_staff_member_without_add_partner_cannot_import(client, make_user, tmp
     assert client.get(reverse("admin:partners_partner_import")).status_code == HTTPStatus.FORBIDDEN
     assert upload(client, csv_file(tmp_path, GOOD)).status_code == HTTPStatus.FORBIDDEN
     assert not Partner.objects.exists()
+
+
+def test_staff_who_may_add_but_not_change_partners_cannot_import(client, make_user, tmp_path, channel):
+    """An import updates the partners it finds again and sends invitations: adding alone is not enough."""
+    clerk = make_user("clerk@vendor.example", is_staff=True)
+    clerk.user_permissions.add(*Permission.objects.filter(codename__in=["view_partner", "add_partner"]))
+    client.force_login(clerk)
+
+    assert client.get(reverse("admin:partners_partner_import")).status_code == HTTPStatus.FORBIDDEN
+    assert upload(client, csv_file(tmp_path, GOOD)).status_code == HTTPStatus.FORBIDDEN
+    clerk.user_permissions.add(Permission.objects.get(codename="change_partner"))
+    assert client.get(reverse("admin:partners_partner_import")).status_code == HTTPStatus.OK
+
+
+def test_a_failing_invitation_email_is_logged_and_the_import_stands(
+    tmp_path, channel, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def broken(**kwargs):
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr("partners.imports.partner_write.email_message_for_user", broken)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = run(csv_file(tmp_path, OWNED), invite=True)
+
+    assert (result.created, len(result.invitations)) == (2, 2)
+    assert Invitation.objects.count() == 2
+    assert "Could not send 2 owner invitation emails" in caplog.text
+    assert mail.outbox == []
+
+
+def test_the_command_reads_a_dos_encoded_file(tmp_path, channel):
+    """cp850 writes "ü" as 0x81, which Windows-1252 leaves undefined: the file is read, the letter replaced."""
+    path = tmp_path / "dos.csv"
+    path.write_bytes("Firma;PLZ;Ort;Stufe\r\nMüller AG;8004;Zürich;accredited\r\n".encode("cp850"))
+    out = io.StringIO()
+
+    call_command("import_partners", str(path), stdout=out)
+
+    assert "Imported dos.csv: 1 new, 0 updated, 0 unchanged." in out.getvalue()
+    assert Partner.objects.get().name == "M\ufffdller AG"
 
 
 def test_the_invited_owner_joins_as_owner(tmp_path, channel, django_capture_on_commit_callbacks):

@@ -108,6 +108,12 @@ def test_a_good_xlsx_with_date_cells_and_numbers(seller, alpha, make_partner, to
         ({"qty": "0"}, "quantity", "quantity_below_one", "quantity below 1: 0"),
         ({"amount": "-5.00"}, "amount EUR", "negative_amount", "negative amount: -5.00"),
         ({"amount": "12e99"}, "amount EUR", "bad_number", "amount too large"),
+        ({"amount": "1.234"}, "amount EUR", "ambiguous_number", "ambiguous number: 1.234 (write 1234 or 1234.00)"),
+        ({"amount": "1,500"}, "amount EUR", "ambiguous_number", "ambiguous number: 1,500"),
+        ({"amount": "1234.567"}, "amount EUR", "too_many_decimals", "more than two decimals: 1234.567"),
+        ({"amount": "0.125"}, "amount EUR", "too_many_decimals", "more than two decimals: 0.125"),
+        ({"qty": "1.000"}, "quantity", "ambiguous_number", "ambiguous number: 1.000"),
+        ({"uid": "CHE-109.322.552"}, "UID", "bad_partner", "CHE-109.322.552 is not a valid UID"),
         ({"product": "NOPE-1"}, "product", "unknown_product", "unknown product: NOPE-1"),
         ({"number": "P-99999"}, "partner number", "unknown_partner", "no partner has the number P-99999"),
         ({"number": "Alpha"}, "partner number", "bad_partner", "not a partner number or UID: Alpha"),
@@ -220,6 +226,29 @@ def test_german_headers_semicolons_windows_1252_and_swiss_numbers(seller, beta, 
     assert result.ok, result.errors
     purchase = Purchase.objects.get()
     assert (purchase.partner, purchase.invoice_date, purchase.amount_eur) == (beta, invoiced, Decimal("1234.50"))
+
+
+def test_thousands_separators_and_xlsx_amounts_are_read_exactly(seller, alpha, day):
+    rows = [
+        line("INV-1", day, number=alpha.number, amount="1.234.567,50"),
+        line("INV-2", day, number=alpha.number, amount="1,234,567", qty="1,000,000"),
+        line("INV-3", day, number=alpha.number, amount="1234.5"),
+    ]
+
+    result = run(seller, csv_bytes(rows))
+
+    assert result.ok, result.errors
+    amounts = dict(Purchase.objects.values_list("reference", "amount_eur"))
+    assert amounts == {"INV-1": Decimal("1234567.50"), "INV-2": Decimal("1234567"), "INV-3": Decimal("1234.5")}
+    assert Purchase.objects.get(reference="INV-2").quantity == 1_000_000
+
+
+def test_an_xlsx_amount_with_a_third_decimal_is_an_error_not_rounded(seller, alpha, today):
+    rows = [["INV-1", today, alpha.number, "", "", "", "KAV-WS", 1, 99.995]]
+
+    result = run(seller, xlsx_bytes(rows), xlsx=True)
+
+    assert [(e.column, e.code) for e in result.errors] == [("amount EUR", "too_many_decimals")]
 
 
 def test_utf8_with_bom_and_excel_serial_dates(seller, beta):

@@ -12,6 +12,8 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from partners.imports.formats import iter_datasets
+from partners.imports.sales import sales_import
 from partners.models import Purchase, SalesImport
 
 from .sales_reports import csv_bytes, xlsx_bytes
@@ -165,6 +167,38 @@ def test_staff_without_add_purchase_cannot_import(client, make_user, seller, cli
     assert reverse("admin:partners_purchase_export").encode() in changelist.content
     assert {form.status_code, posted.status_code, confirmed.status_code} == {HTTPStatus.FORBIDDEN}
     assert not Purchase.objects.exists()
+
+
+def test_staff_who_may_add_but_not_change_purchases_cannot_import(client, make_user, seller, climber, today):
+    """An import updates the purchases it finds again: adding alone is not enough."""
+    clerk = make_user(is_staff=True)
+    clerk.user_permissions.add(*Permission.objects.filter(codename__in=["view_purchase", "add_purchase"]))
+    client.force_login(clerk)
+
+    assert client.get(reverse(IMPORT_URL)).status_code == HTTPStatus.FORBIDDEN
+    assert upload(client, csv_bytes([report(climber, today)]), seller).status_code == HTTPStatus.FORBIDDEN
+    clerk.user_permissions.add(Permission.objects.get(codename="change_purchase"))
+    assert client.get(reverse(IMPORT_URL)).status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(("file_format", "extension"), [("0", "csv"), ("1", "xlsx")])
+def test_exported_purchases_import_again_unchanged(
+    manager, seller, climber, make_purchase, today, tmp_path, file_format, extension
+):
+    """References a spreadsheet would run (-5001, =1+2) are escaped in the export and unescaped by the import."""
+    for reference in ["-5001", "=1+2", "INV-7"]:
+        purchase = make_purchase(climber, "120.50", today - datetime.timedelta(days=3), seller)
+        purchase.reference = reference
+        purchase.save()
+    response = manager.post(reverse("admin:partners_purchase_export"), {"format": file_format, "resource": "0"})
+    path = tmp_path / f"export.{extension}"
+    path.write_bytes(response.content)
+
+    result = sales_import(distributor=seller, datasets=iter_datasets(path), file_name=path.name)
+
+    assert result.ok, result.errors
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
+    assert set(Purchase.objects.values_list("reference", flat=True)) == {"-5001", "=1+2", "INV-7"}
 
 
 @pytest.fixture

@@ -122,3 +122,16 @@ def test_the_exit_status_is_1_with_the_message_on_stderr(tmp_path, seller, partn
 
     assert exited.value.code == 1
     assert "CommandError: Nothing imported: 3 problems in 3 rows of report.csv:" in capsys.readouterr().err
+
+
+def test_a_dos_encoded_report_is_read_not_a_crash(tmp_path, seller, partner, today):
+    """cp850 writes "ü" as 0x81, a byte Windows-1252 leaves undefined: the letter is replaced, the row imported."""
+    path = tmp_path / "dos.csv"
+    day = (today - datetime.timedelta(days=2)).strftime("%d.%m.%Y")
+    text = f"Referenz;Rechnungsdatum;Partnernummer;Firma;Produkt;Menge;Betrag\r\nRE-1;{day};{partner.number};"
+    path.write_bytes((text + "Müller AG;KAV-WS;1;100,00\r\n").encode("cp850"))
+
+    out, _ = run(str(path), "--distributor", "ost", "-v", "0")
+
+    assert "1 rows, 1 new" in out
+    assert Purchase.objects.get().reference == "RE-1"

@@ -74,6 +74,19 @@ def test_progress_against_hand_counted_partners(counted, make_target, today):
     assert (progress.goal_min, progress.goal_max) == (4, 6)
 
 
+def test_partners_whose_partnership_is_not_active_do_not_count(
+    counted, make_partner, make_purchase, make_target, today
+):
+    """Active partners are active partnerships that bought lately: a suspended partner's purchases don't count."""
+    for status in ["suspended", "ended", "applied"]:
+        make_purchase(make_partner(territory=counted, status=status), 100, today - DAY)
+    target = make_target(counted, low=4, high=6)
+
+    [progress] = target_progress([target], on=today)
+
+    assert (progress.baseline, progress.current) == (2, 4)
+
+
 def test_the_activity_window_is_a_setting(counted, make_target, today, settings):
     settings.EXTRANET_ACTIVE_PARTNER_DAYS = 7
     target = make_target(counted)

@@ -101,7 +101,7 @@ def dashboard_view(request: HttpRequest, *, site: AdminSite) -> TemplateResponse
         "territory_revenue_chart": charts.bar_chart(data.revenue_by_territory, money=True),
         "distributor_revenue_chart": charts.bar_chart(data.revenue_by_distributor, money=True),
         "month_chart": charts.column_chart(
-            (date_format(month, "YEAR_MONTH_FORMAT"), date_format(month, "M"), total)
+            (date_format(month, "YEAR_MONTH_FORMAT"), date_format(month, "N"), total)
             for month, total in data.revenue_by_month
         ),
         "waiting": waiting_links(request, data.waiting),

@@ -126,7 +126,7 @@ def _decide(model_admin, request: HttpRequest, form: DowngradeDecisionForm) -> N
             request,
             partners,
             lambda partner: downgrade_apply(partner=partner, actor=request.user),
-            _("Downgraded, the partner's members are told by email"),
+            _("Downgraded (the partner's members, if it has any, are told by email)"),
         )
     else:
         reason = form.cleaned_data["reason"]

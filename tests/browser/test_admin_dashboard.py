@@ -97,7 +97,7 @@ def test_a_channel_manager_reads_the_dashboard(page, manager):
     expect(page).to_have_url(re.compile(r"/admin/dashboard/$"))
     expect(page.get_by_role("heading", name="Channel dashboard", level=1)).to_be_visible()
     for name in [
-        "Active partners per territory, by tier",
+        "Partners with an active partnership per territory, by tier",
         "More active partners gained in each territory against its goal",
         "Revenue of the last 12 months by territory, in EUR",
         "Revenue of the last 12 months by distributor, in EUR",

@@ -72,7 +72,7 @@ def test_manager_approves_a_proposed_downgrade(page, manager):
     page.get_by_role("button", name="Approve selected").click()
 
     expect(page.locator(".messagelist")).to_contain_text(
-        "Downgraded, the partner's members are told by email: Lapsed Informatik AG."
+        "Downgraded (the partner's members, if it has any, are told by email): Lapsed Informatik AG."
     )
     expect(page.get_by_role("heading", name="Proposed downgrades (1)")).to_be_visible()
     lapsed.refresh_from_db()

@@ -151,7 +151,9 @@ def test_approve_selected_applies_the_downgrades(
         )
 
     assert response.redirect_chain[-1][0] == reverse(PAGE)
-    assert "Downgraded, the partner's members are told by email: Erste AG, Zweite AG." in messages_of(response)
+    assert "Downgraded (the partner's members, if it has any, are told by email): Erste AG, Zweite AG." in messages_of(
+        response
+    )
     for partner in (first, second):
         partner.refresh_from_db()
         assert (partner.tier, partner.proposed_tier) == (tiers["accredited"], None)

@@ -236,6 +236,9 @@ USER_LANGUAGE = {"ch-de": "de", "ch-fr": "fr"}
 # The accredited demo login has bought this share of the Certified Partner threshold: a visible gap.
 ACCREDITED_LOGIN_PARTNER = "limmat-informatik"
 ACCREDITED_LOGIN_SHARE = Decimal("0.76")
+# ... and has its certified technician already: importing docs/samples/alpsec-sales-report-2026-11.csv
+# (EUR 2,600 more) makes it a Certified Partner, which shows the sales import and the tier review at work.
+ACCREDITED_LOGIN_TECHNICIAN = ("Marco", "Frei", "Certified Security Professional", "CSP-107311", 300)
 
 
 def partner_specs() -> dict[str, dict]:

@@ -47,6 +47,7 @@ from ..services import distributor_save, tier_review
 from .data import (
     ACCREDITED_LOGIN_PARTNER,
     ACCREDITED_LOGIN_SHARE,
+    ACCREDITED_LOGIN_TECHNICIAN,
     CERTIFIED,
     DEMO_PASSWORD,
     DISTRIBUTORS,
@@ -438,7 +439,12 @@ def _ascii(text: str) -> str:
 def _load_technicians(summary: DemoSummary, partners: dict[str, Partner], *, today: datetime.date) -> None:
     """Certified technicians: members who cannot sign in, with their certifications."""
     people = {}
-    for data in [*CERTIFIED, ENTERPRISE]:
+    login_partner = {
+        "slug": ACCREDITED_LOGIN_PARTNER,
+        "territory": "ch-de",
+        "technicians": [ACCREDITED_LOGIN_TECHNICIAN],
+    }
+    for data in [*CERTIFIED, ENTERPRISE, login_partner]:
         partner = partners[data["slug"]]
         for first_name, last_name, exam, number, expires_in in data["technicians"]:
             email = f"{_ascii(first_name)}.{_ascii(last_name)}@{data['slug']}.demo.example"

@@ -90,7 +90,8 @@ def test_every_demo_partner_holds_exactly_its_tier(load_demo, today):
         volume, technicians = partner.volume_12m, partner.certified_technicians
         if partner.tier.code == "accredited":
             assert 1000 <= volume < 10000, partner
-            assert technicians == 0, partner
+            # The accredited login's partner lacks only volume (the sample sales report adds it).
+            assert technicians == (1 if partner.slug == "limmat-informatik" else 0), partner
         elif partner.tier.code == "certified":
             assert 10000 <= volume <= 45000, partner
             assert technicians >= 1, partner

@@ -74,7 +74,8 @@ def test_an_owner_edits_the_description_and_uploads_a_logo(page, owner):
     expect(page.get_by_role("alert")).to_contain_text("Your public profile is saved.")
     logo = page.get_by_role("img", name="Current logo of Säntis IT AG")
     expect(logo).to_be_visible()
-    assert logo.evaluate("image => image.naturalWidth") == 160
+    # The image may still be loading when it becomes visible; wait until it has decoded.
+    assert logo.evaluate("image => image.decode().then(() => image.naturalWidth)") == 160
     partner = Partner.objects.get(slug="saentis-it")
     assert partner.description == "Firewalls, audits and training in Eastern Switzerland."
     assert partner.logo.name.startswith("logos/")

@@ -22,7 +22,7 @@ help:
 	@echo "make lint   ruff and the migrations check"
 	@echo "make messages   extract and compile the de/fr translations (needs gettext)"
 	@echo "make vendor     re-fetch the pinned Bootstrap and htmx builds from the npm registry"
-	@echo "make bench      time the public directory against a baseline page on the current database (BENCH_ARGS=...)"
+	@echo "make bench      time the public directory against a baseline page, and the sales import in rows/s, on the current database (BENCH_ARGS=...)"
 	@echo "make audit      Lighthouse scores of the directory and a profile on a local production-like server"
 
 $(VENV)/.python-ok:

@@ -5,15 +5,16 @@ report per application. A decided application is read-only.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import F
-from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..models import DistributorApplication
 from ..services import distributor_application_accept, distributor_application_refuse, distributor_application_save
+from ..services.distributor_applications import distributor_application_overlaps
 from .actions import EVERYWHERE, _apply_each, _with_reason
 from .filters import PendingFirstStatusFilter
 
@@ -21,6 +22,8 @@ Status = DistributorApplication.Status
 
 
 class OverlapFilter(admin.SimpleListFilter):
+    """By the overlap recorded at the last save or acceptance; the list shows the overlap as it is now."""
+
     title = gettext_lazy("has overlap")
     parameter_name = "overlap"
 
@@ -69,7 +72,9 @@ def accept_application(modeladmin, request, queryset):
         lambda application: distributor_application_accept(application=application, actor=request.user),
         _("Accepted, distributor created."),
     )
-    _apply_each(modeladmin, request, _named(queryset), accept, _("Accepted, distributors created and told by email"))
+    # One message per application: it names the one distributor created and the one applicant emailed.
+    for application in _named(queryset):
+        _apply_each(modeladmin, request, [application], accept, _("Accepted, distributor created, applicant emailed"))
 
 
 @admin.action(
@@ -97,7 +102,7 @@ def refuse_application(modeladmin, request, queryset):
         title=_("Refuse application"),
         rows=[(application, _territories(application)) for application in queryset],
         decide=refuse,
-        done=_("Refused, applicants told by email"),
+        done=ngettext("Refused, applicant told by email", "Refused, applicants told by email", len(queryset)),
     )
     if response is not None:
         # The shared reason form speaks of the tier change log; this reason goes to the applicant.
@@ -105,6 +110,19 @@ def refuse_application(modeladmin, request, queryset):
             "Emailed to the applicant in the language of the application."
         )
     return response
+
+
+class ApplicationChangeList(ChangeList):
+    def get_results(self, request):
+        """The page's overlaps worded now, in the reader's language: a fixed number of queries, none per row."""
+        super().get_results(request)
+        overlaps = distributor_application_overlaps(applications=self.result_list)
+        for application in self.result_list:
+            application.overlap_now = overlaps[application.pk]
+
+
+def _overlap_html(lines: list[str]):
+    return format_html("<strong>{}</strong>{}", _("Yes"), format_html_join("", "<br>{}", ((line,) for line in lines)))
 
 
 DETAILS = ["company", "contact_name", "contact_email", "phone", "website", "language", "received_on"]
@@ -125,6 +143,15 @@ class DistributorApplicationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("territories")
+
+    def get_changelist(self, request, **kwargs):
+        return ApplicationChangeList
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.status != Status.PENDING:
+            # A decided application offers no decision any more (the services would refuse it anyway).
+            context["action_form"] = None
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(None, {"fields": DETAILS}), (_("Request"), {"fields": REQUEST})]
@@ -169,17 +196,17 @@ class DistributorApplicationAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("overlap"), ordering="overlap")
     def overlap_column(self, application):
-        if not application.overlap:
-            return _("No")
-        return format_html("<strong>{}</strong><br>{}", _("Yes"), linebreaksbr(application.overlap))
+        return _overlap_html(application.overlap_now) if application.overlap_now else _("No")
 
     @admin.display(description=gettext_lazy("overlap with active distributors"))
     def overlap_display(self, application):
         if application.pk is None:
             return _("Checked when the application is saved.")
-        if not application.overlap:
+        # Worded now, in the reader's language: the stored overlap is in the language of the last save.
+        overlap = distributor_application_overlaps(applications=[application])[application.pk]
+        if not overlap:
             return _("None: no active distributor serves these territories.")
-        return format_html("<strong>{}</strong><br>{}", _("Yes"), linebreaksbr(application.overlap))
+        return _overlap_html(overlap)
 
     @admin.display(description=gettext_lazy("distributor created"))
     def distributor_link(self, application):

@@ -7,6 +7,7 @@ would write 12,5 for 12.5 in German, which SVG cannot read. Labels and values co
 import dataclasses
 
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 WIDTH = 640
 LABEL_WIDTH = 210  # left column for the row labels
@@ -23,6 +24,11 @@ def coordinate(value: float) -> str:
 
 def shortened(label: str) -> str:
     return label if len(label) <= LABEL_CHARACTERS else label[: LABEL_CHARACTERS - 1].rstrip() + "…"
+
+
+def labelled(label: str, value: str) -> str:
+    """A tooltip's "label: value"; translatable, as French puts a non-breaking space before the colon."""
+    return _("%(label)s: %(value)s") % {"label": label, "value": value}
 
 
 def euros(amount) -> str:
@@ -96,7 +102,7 @@ def bar_chart(pairs, *, money: bool = False) -> BarChart:
     scale = _scale(max((value for _label, value in pairs), default=0))
     rows = []
     for index, (label, value) in enumerate(pairs):
-        bar = Segment(str(LABEL_WIDTH), coordinate(float(value) * scale), "series-0", f"{label}: {fmt(value)}")
+        bar = Segment(str(LABEL_WIDTH), coordinate(float(value) * scale), "series-0", labelled(label, fmt(value)))
         rows.append(_row(index, label, fmt(value), [bar]))
     return BarChart(rows)
 
@@ -111,7 +117,7 @@ def stacked_chart(rows, series: list[str]) -> BarChart:
         for position, (name, value) in enumerate(zip(series, values, strict=True)):
             if value:
                 width = value * scale
-                title = f"{name}: {count(value)}"
+                title = labelled(name, count(value))
                 segments.append(Segment(coordinate(x), coordinate(width), f"series-{position % 6}", title))
                 x += width
         chart_rows.append(_row(index, label, count(sum(values)), segments))

@@ -7,9 +7,13 @@ here another staff member confirms or declines them. Nothing is edited by hand.
 from collections import namedtuple
 
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..forms import ActionReasonForm
 from ..models import Nomination
 from ..services import nomination_confirm, nomination_decline
 from .actions import EVERYWHERE, _apply_each, _with_reason
@@ -17,6 +21,11 @@ from .filters import PendingFirstStatusFilter
 
 # What the shared reason page shows for each selected row: a link (pk) and a name.
 ReasonRow = namedtuple("ReasonRow", ["pk", "name"])
+
+
+def _who_and_when(person, moment) -> str:
+    when = date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else ""
+    return format_html('{}<br><span class="quiet">{}</span>', person, when)
 
 
 def nomination_label(nomination: Nomination) -> str:
@@ -47,7 +56,23 @@ def confirm(modeladmin, request, queryset):
     location=EVERYWHERE,
 )
 def decline(modeladmin, request, queryset):
-    """Another staff member's no; the proposer declining their own proposal withdraws it."""
+    """Another staff member's no; the proposer declining their own proposal withdraws it.
+
+    Each kind is reported in its own words: "Declined: …" and "Withdrawn: …".
+    """
+
+    def decide(nomination, reason):
+        return nomination_decline(nomination=nomination, reason=reason, actor=request.user)
+
+    form = ActionReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        reason = form.cleaned_data["reason"]
+        nominations = list(queryset)
+        for done, own in [(_("Declined"), False), (_("Withdrawn"), True)]:
+            chosen = [n for n in nominations if (n.proposed_by_id == request.user.pk) == own]
+            _apply_each(modeladmin, request, chosen, lambda n: decide(n, reason), done, label=nomination_label)
+        return None
+    # No reason yet (or an empty one): the shared reason page, which posts back here.
     return _with_reason(
         modeladmin,
         request,
@@ -55,15 +80,17 @@ def decline(modeladmin, request, queryset):
         action="decline",
         title=_("Decline proposal"),
         rows=[(ReasonRow(n.pk, nomination_label(n)), n.reason) for n in queryset],
-        decide=lambda nomination, reason: nomination_decline(nomination=nomination, reason=reason, actor=request.user),
-        done=_("Declined (withdrawn, where you proposed it)"),
+        decide=decide,
+        done=_("Declined"),
         label=nomination_label,
     )
 
 
 @admin.register(Nomination)
 class NominationAdmin(admin.ModelAdmin):
-    list_display = ["partner", "kind", "tier", "proposed_by", "proposed_at", "status_column", "decided_by"]
+    # Kind and tier, and person and time, share a column, and cells may wrap: the list fits beside the
+    # nav sidebar and the filters on a laptop.
+    list_display = ["partner_column", "proposal", "proposed", "status_column", "decided"]
     list_filter = [PendingFirstStatusFilter.of(Nomination.Status), "kind"]
     list_select_related = ["partner", "tier", "proposed_by", "decided_by"]
     search_fields = ["partner__name"]
@@ -93,6 +120,24 @@ class NominationAdmin(admin.ModelAdmin):
         # Everything is read-only: decisions are the actions above the form.
         no_buttons = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
         return super().change_view(request, object_id, form_url, {**no_buttons, **(extra_context or {})})
+
+    @admin.display(description=gettext_lazy("partner"), ordering="partner__name")
+    def partner_column(self, nomination):
+        return nomination.partner.name  # not the field itself: the admin keeps a foreign key on one line
+
+    @admin.display(description=gettext_lazy("proposal"), ordering="kind")
+    def proposal(self, nomination):
+        return f"{nomination.get_kind_display()} {nomination.tier.name}"
+
+    @admin.display(description=gettext_lazy("proposed"), ordering="proposed_at")
+    def proposed(self, nomination):
+        return _who_and_when(nomination.proposed_by, nomination.proposed_at)
+
+    @admin.display(description=gettext_lazy("decided"), ordering="decided_at")
+    def decided(self, nomination):
+        if nomination.decided_by is None:
+            return self.get_empty_value_display()
+        return _who_and_when(nomination.decided_by, nomination.decided_at)
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_column(self, nomination):

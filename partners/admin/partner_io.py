@@ -4,6 +4,8 @@ The import delegates to `partners.imports.partners.partners_import`, the importe
 uses, so the admin's dry run and `manage.py import_partners --dry-run` give the same answers.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, LogEntry
@@ -11,9 +13,9 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV
 from import_export.forms import ConfirmImportForm, ExportForm
 from import_export.results import Result, RowResult
 
@@ -21,20 +23,15 @@ from ..imports.formats import ExcelXLSX, SniffingCSV
 from ..imports.partner_columns import COLUMNS
 from ..imports.partners import PartnerImportResult, partners_import
 from ..models import Partner
-from .spreadsheets import ExtensionImportForm, FormulaEscapingExport, may_import
+from .spreadsheets import NATIVE_DATE, ExtensionImportForm, FormulaEscapingExport, NativeXLSX, may_import
+
+CENTS = Decimal("0.01")
 
 INVITE_HELP = _(
     "Email an owner invitation to each partner's owner email, unless the partner has an owner or an open "
     "invitation already. Without it, nobody is emailed; importing again with it invites those still without "
     "an owner."
 )
-
-
-def column_help() -> str:
-    names = "; ".join(f"{label}: {', '.join(aliases)}" for label, aliases in COLUMNS.values())
-    return gettext("CSV or XLSX. Required columns: company name and tier. Accepted headers: %(names)s.") % {
-        "names": names
-    }
 
 
 class PartnerImportForm(ExtensionImportForm):
@@ -45,7 +42,10 @@ class PartnerImportForm(ExtensionImportForm):
 
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
-        self.fields["import_file"].help_text = column_help()
+        self.fields["import_file"].help_text = _(
+            "CSV or XLSX. Required columns: company name and tier. Each column may be headed by any of its names:"
+        )
+        self.columns = [(label, ", ".join(aliases)) for label, aliases in COLUMNS.values()]
 
 
 class PartnerConfirmImportForm(ConfirmImportForm):
@@ -108,7 +108,7 @@ class PartnerExportResource(FormulaEscapingExport, resources.ModelResource):
     email = fields.Field(attribute="email", column_name=_("email"))
     website = fields.Field(attribute="website", column_name=_("website"))
     phone = fields.Field(attribute="phone", column_name=_("phone"))
-    joined_on = fields.Field(attribute="joined_on", column_name=_("joined on"), widget=widgets.DateWidget("%Y-%m-%d"))
+    joined_on = fields.Field(attribute="joined_on", column_name=_("joined on"), widget=NATIVE_DATE)
     volume_12m = fields.Field(attribute="volume_12m", column_name=_("12-month volume (EUR)"))
 
     class Meta:
@@ -134,10 +134,14 @@ class PartnerExportResource(FormulaEscapingExport, resources.ModelResource):
             "volume_12m",
         ]
 
+    def dehydrate_volume_12m(self, partner) -> Decimal:
+        # The database's sum comes as 2470, 5790.00000000000 or 18150.0000000000: always cents, 5790.00.
+        return Decimal(partner.volume_12m).quantize(CENTS)
+
 
 class PartnerImportExportMixin(ImportExportMixin):
     import_formats = [SniffingCSV, ExcelXLSX]
-    export_formats = [CSV, XLSX]
+    export_formats = [CSV, NativeXLSX]
     resource_classes = [PartnerExportResource]
     import_form_class = PartnerImportForm
     confirm_form_class = PartnerConfirmImportForm

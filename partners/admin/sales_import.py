@@ -12,9 +12,9 @@ from import_export.forms import ConfirmImportForm
 from import_export.results import Result, RowResult
 
 from ..imports.sales import SalesFileError, SalesImportResult, sales_import
-from ..imports.sales_rows import COLUMN_HELP
+from ..imports.sales_rows import COLUMN_HELP, COLUMNS
 from ..models import Distributor, Purchase
-from .spreadsheets import ExtensionImportForm, FormulaEscapingExport
+from .spreadsheets import NATIVE_DATE, NATIVE_DECIMAL, NATIVE_INTEGER, ExtensionImportForm, FormulaEscapingExport
 
 
 def distributor_field(**kwargs) -> forms.ModelChoiceField:
@@ -32,6 +32,8 @@ class SalesReportImportForm(ExtensionImportForm):
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.fields["import_file"].help_text = COLUMN_HELP
+        # Header names, not prose: the first of each is the English name the error messages use.
+        self.columns = [(names[0], ", ".join(names[1:])) for names in COLUMNS.values()]
 
 
 class SalesReportConfirmForm(ConfirmImportForm):
@@ -88,15 +90,15 @@ class PurchaseExportResource(FormulaEscapingExport, resources.ModelResource):
     """Purchases as a spreadsheet. The English headers are those the import reads, so an export imports again."""
 
     reference = fields.Field(attribute="reference", column_name=_("reference"))
-    invoice_date = fields.Field(attribute="invoice_date", column_name=_("invoice date"))
+    invoice_date = fields.Field(attribute="invoice_date", column_name=_("invoice date"), widget=NATIVE_DATE)
     partner_number = fields.Field(attribute="partner__number", column_name=_("partner number"))
     company = fields.Field(attribute="partner__name", column_name=_("company"))
     uid = fields.Field(attribute="partner__uid", column_name=_("UID"))
     postcode = fields.Field(attribute="partner__postcode", column_name=_("postcode"))
     sku = fields.Field(attribute="product__sku", column_name=_("SKU"))
     product_name = fields.Field(attribute="product__name", column_name=_("product name"))
-    quantity = fields.Field(attribute="quantity", column_name=_("quantity"))
-    amount_eur = fields.Field(attribute="amount_eur", column_name=_("amount EUR"))
+    quantity = fields.Field(attribute="quantity", column_name=_("quantity"), widget=NATIVE_INTEGER)
+    amount_eur = fields.Field(attribute="amount_eur", column_name=_("amount EUR"), widget=NATIVE_DECIMAL)
     distributor = fields.Field(attribute="distributor__name", column_name=_("distributor"))
 
     class Meta:

@@ -4,13 +4,20 @@ from pathlib import Path
 
 from django.contrib.auth import get_permission_codename
 from django.utils.translation import gettext_lazy as _
+from import_export.formats.base_formats import XLSX
 from import_export.forms import ImportForm
+from import_export.widgets import DateWidget, DecimalWidget, IntegerWidget
 
 from ..imports.formats import formula_escape
 
 
 class ExtensionImportForm(ImportForm):
-    """The upload form whose format may be left empty: the file's extension (.csv, .xlsx) then decides."""
+    """The upload form whose format may be left empty: the file's extension (.csv, .xlsx) then decides.
+
+    `columns` lists (column, its accepted header names): the template shows them under the file field.
+    """
+
+    columns: list[tuple[str, str]] = []
 
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
@@ -30,17 +37,37 @@ class ExtensionImportForm(ImportForm):
         return cleaned
 
 
+# Numbers and dates leave the resource as such, for CSV and XLSX alike: the XLSX below then writes
+# number and date cells, and CSV writes str() of them (2026-01-31, 1234.50) as before.
+NATIVE_DATE = DateWidget("%Y-%m-%d", coerce_to_string=False)
+NATIVE_DECIMAL = DecimalWidget(coerce_to_string=False)
+NATIVE_INTEGER = IntegerWidget(coerce_to_string=False)
+
+
 class FormulaEscapingExport:
     """A resource mixin: text a spreadsheet would run as a formula gets a leading apostrophe.
 
     import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading "=" (and the
     imports could not tell). The imports take the apostrophe off again, so an export imports unchanged.
+    Only text is escaped: numbers and dates stay numbers and dates.
     """
 
     def export_field(self, field, instance, **kwargs):
         value = super().export_field(field, instance, **kwargs)
-        # IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT turns every cell into str(): an empty XLSX date read "None".
+        # An empty cell, not the text "None".
         return "" if value is None else formula_escape(value)
+
+
+class NativeXLSX(XLSX):
+    """XLSX export whose amounts, quantities and dates are number and date cells, not text.
+
+    IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT (on for the site's other exports) passes every cell
+    through str() to strip a leading "=". The resources exported here escape their text cells
+    themselves (FormulaEscapingExport), so that pass is skipped and the other cells keep their type.
+    """
+
+    def _escape_formulae(self, dataset):
+        pass
 
 
 def may_import(request, opts) -> bool:

@@ -6,6 +6,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import RecruitmentTarget
 from ..targets import goal_display, target_progress
@@ -57,7 +58,7 @@ class PeriodFilter(admin.SimpleListFilter):
     parameter_name = "period"
 
     def lookups(self, request, model_admin):
-        return [("current", _("Current")), ("past", _("Past")), ("future", _("Future"))]
+        return [("current", pgettext_lazy("period", "Current")), ("past", _("Past")), ("future", _("Future"))]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()

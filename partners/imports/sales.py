@@ -56,6 +56,7 @@ class SalesImportResult:
     updated: int = 0
     unchanged: int = 0
     error_count: int = 0
+    error_rows: int = 0  # rows with at least one problem: a row with two problems counts once
     errors: list[RowError] = field(default_factory=list)
     preview: list[PreviewRow] = field(default_factory=list)
     upgrades: list[Evaluation] = field(default_factory=list)
@@ -68,6 +69,8 @@ class SalesImportResult:
 
     def add_errors(self, errors: list[RowError]) -> None:
         self.error_count += len(errors)
+        # A row's problems arrive together: each chunk's rows are checked in one call.
+        self.error_rows += len({error.row for error in errors})
         self.errors.extend(errors[: max(KEPT_ERRORS - len(self.errors), 0)])
 
 

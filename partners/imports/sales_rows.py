@@ -45,9 +45,9 @@ DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 COLUMN_HELP = gettext_lazy(
-    "Columns: reference, invoice date, partner number (P-00042) or UID (CHE-123.456.788) or company and "
-    "postcode, product (SKU or name), quantity, amount EUR. German headers are accepted too (Referenz, "
-    "Rechnungsdatum, Partnernummer, UID-Nummer, Firma, PLZ, Produkt, Menge, Betrag EUR)."
+    "CSV or XLSX. Required columns: reference, invoice date, product (SKU or name), quantity, amount EUR, and "
+    "the partner: its number (P-00042), its UID (CHE-123.456.788), or company and postcode. Each column may be "
+    "headed by any of its names:"
 )
 
 

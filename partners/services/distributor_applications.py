@@ -31,6 +31,29 @@ def distributor_application_overlap(*, application: DistributorApplication, terr
     return "\n".join(distributor_territory_conflicts(distributor=distributor, territories=territories))
 
 
+def distributor_application_overlaps(*, applications: Iterable[DistributorApplication]) -> dict[int, list[str]]:
+    """Each application's overlap with the active distributors as it is now, worded in the active language.
+
+    For reading: the stored `overlap` is worded in the language of whoever saved the application last.
+    Two queries for all the applications, whose territories should be prefetched.
+    """
+    active = list(Distributor.objects.active().prefetch_related("territories"))
+    overlaps = {}
+    for application in applications:
+        territories = list(application.territories.all())
+        # As distributor_territory_conflicts words them, and in its order.
+        overlaps[application.pk] = [
+            _("%(territory)s is already served by %(distributor)s (%(their_territory)s).")
+            % {"territory": mine.name, "distributor": other.name, "their_territory": theirs.name}
+            for other in active
+            if other.pk != application.distributor_id
+            for theirs in other.territories.all()
+            for mine in territories
+            if mine.overlaps(theirs)
+        ]
+    return overlaps
+
+
 def _check_pending(application: DistributorApplication) -> None:
     if application.status != DistributorApplication.Status.PENDING:
         raise ValidationError(

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from nfr.models import Licence
+from partners.admin import dashboard_charts
 from partners.dashboard import revenue_by_month
 from partners.models import (
     Certification,
@@ -365,3 +366,18 @@ def test_queries_do_not_grow_with_the_data(staff_client, grow, django_assert_max
         response = staff_client.get(reverse(DASHBOARD))
     assert response.context["dashboard"].partner_total == 60
     assert queries() == few
+
+
+def test_chart_tooltips_take_their_colon_from_the_catalogue(monkeypatch):
+    """French writes "Suisse romande : EUR 5 790" with a non-breaking space: the format is a translatable string."""
+    french = {"%(label)s: %(value)s": "%(label)s\u00a0: %(value)s"}
+    monkeypatch.setattr(dashboard_charts, "_", lambda text: french.get(text, text))
+
+    bars = dashboard_charts.bar_chart([("Suisse romande", Decimal("5790"))], money=True)
+    stacked = dashboard_charts.stacked_chart([("Romandie", [3, 2])], ["Accredited Reseller", "Certified Partner"])
+
+    assert bars.rows[0].segments[0].title == "Suisse romande\u00a0: EUR 5,790"
+    assert [segment.title for segment in stacked.rows[0].segments] == [
+        "Accredited Reseller\u00a0: 3",
+        "Certified Partner\u00a0: 2",
+    ]

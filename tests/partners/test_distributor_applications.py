@@ -8,6 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from partners.models import Distributor, DistributorApplication
 from partners.services import (
@@ -293,8 +294,8 @@ def test_changelist_queries_do_not_grow(
         application.received_on = today - datetime.timedelta(days=number)
         application.save()
     # Session and user (2), territory filter (1), counts (2), the page and its territories (2), date hierarchy (2),
-    # session save (3): none per row.
-    with django_assert_max_num_queries(12):
+    # the overlaps as they are now: active distributors and their territories (2), session save (3): none per row.
+    with django_assert_max_num_queries(14):
         response = staff_client.get(CHANGELIST, {"status": "all"})
     assert response.context["cl"].result_count == 30
 
@@ -312,7 +313,7 @@ def test_accept_action_reports_each_application(
     assert messages_of(response) == [
         "Limmat AG cannot be accepted, its territories are served already: "
         "Zürich is already served by Alpha Distribution (German-speaking Switzerland).",
-        "Accepted, distributors created and told by email: Léman SA.",
+        "Accepted, distributor created, applicant emailed: Léman SA.",
     ]
     fine.refresh_from_db()
     overlapping.refresh_from_db()
@@ -367,7 +368,7 @@ def test_refuse_action_asks_for_a_reason_then_emails_it(
     with django_capture_on_commit_callbacks(execute=True):
         done = run_action(staff_client, "refuse_application", [application], apply="1", reason="No room in Romandie.")
 
-    assert messages_of(done) == ["Refused, applicants told by email: Léman SA."]
+    assert messages_of(done) == ["Refused, applicant told by email: Léman SA."]
     application.refresh_from_db()
     assert (application.status, application.refusal_reason) == ("refused", "No room in Romandie.")
     (message,) = mailoutbox
@@ -402,7 +403,7 @@ def test_accept_from_the_change_form(staff_client, make_application, romandie):
     assert response.status_code == HTTPStatus.OK
     application.refresh_from_db()
     assert application.status == DistributorApplication.Status.ACCEPTED
-    assert "Accepted, distributors created and told by email: Léman SA." in messages_of(response)
+    assert "Accepted, distributor created, applicant emailed: Léman SA." in messages_of(response)
 
 
 def test_pending_application_pages(staff_client, make_application, romandie):
@@ -416,3 +417,31 @@ def test_pending_application_pages(staff_client, make_application, romandie):
     assert staff_client.get(history).status_code == HTTPStatus.OK
     delete = reverse("admin:partners_distributorapplication_delete", args=[application.pk])
     assert staff_client.get(delete).status_code == HTTPStatus.OK
+
+
+def test_the_overlap_reads_in_the_readers_language(staff_client, make_application, alpha, zurich):
+    """Recorded by someone reading English, read by someone reading German."""
+    application = make_application([zurich], company="Limmat AG")
+    assert application.overlap.startswith("Zürich is already served by")
+
+    with translation.override("de"):
+        page = staff_client.get(change_url(application))
+        listing = staff_client.get(reverse("admin:partners_distributorapplication_changelist"))
+
+    german = "Zürich wird bereits von Alpha Distribution betreut (German-speaking Switzerland)."
+    assert german in page.text
+    assert german in listing.text
+    assert "already served" not in page.text + listing.text
+
+
+def test_only_a_pending_application_offers_accept_and_refuse(staff_client, make_application, staff_user, romandie):
+    pending = make_application([romandie], company="Léman SA")
+    decided = distributor_application_refuse(application=make_application([romandie]), reason="No.", actor=staff_user)
+
+    offered = staff_client.get(change_url(pending))
+    closed = staff_client.get(change_url(decided))
+
+    choices = [name for name, _label in offered.context["action_form"].fields["action"].choices]
+    assert choices == ["", "accept_application", "refuse_application"]
+    assert closed.context["action_form"] is None
+    assert "accept_application" not in closed.text

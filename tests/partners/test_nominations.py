@@ -374,3 +374,45 @@ def test_nomination_list_queries_do_not_grow(
     with django_assert_max_num_queries(8):
         response = confirmer_client.get(changelist("nomination"))
     assert len(response.context["cl"].result_list) == count
+
+
+@pytest.mark.django_db
+def test_declining_says_declined_for_others_and_withdrawn_for_ones_own(
+    client, certified, make_partner, proposer, confirmer
+):
+    theirs = nomination_propose(partner=certified, kind=GRANT, reason="Strategic", actor=proposer)
+    mine = nomination_propose(
+        partner=make_partner("Klein AG", tier="certified"), kind=GRANT, reason="x", actor=confirmer
+    )
+    client.force_login(confirmer)
+    data = {"action": "decline", "_selected_action": [theirs.pk, mine.pk]}
+
+    asked = client.post(changelist("nomination"), data)
+    assert asked.templates[0].name == "admin/partners/partner/action_reason.html"
+    again = client.post(changelist("nomination"), {**data, "apply": "1", "reason": " "})
+    assert again.context["form"].errors == {"reason": ["This field is required."]}
+    assert Nomination.objects.filter(status=Nomination.Status.PENDING).count() == 2
+
+    response = client.post(changelist("nomination"), {**data, "apply": "1", "reason": "Not now"}, follow=True)
+
+    assert messages_of(response) == [
+        "Declined: Gross AG (Grant Enterprise Solution Partner).",
+        "Withdrawn: Klein AG (Grant Enterprise Solution Partner).",
+    ]
+    assert not Nomination.objects.filter(status=Nomination.Status.PENDING).exists()
+
+
+@pytest.mark.django_db
+def test_nomination_list_merges_kind_and_tier_and_who_and_when(
+    client, certified, proposer, confirmer, django_assert_max_num_queries
+):
+    nomination = nomination_propose(partner=certified, kind=GRANT, reason="Strategic", actor=proposer)
+    nomination_decline(nomination=nomination, reason="No", actor=confirmer)
+    client.force_login(proposer)
+
+    with django_assert_max_num_queries(12):
+        page = client.get(changelist("nomination"), {"status": "all"})
+
+    headers = [str(header["text"]) for header in page.context["result_headers"][1:]]  # after the checkbox
+    assert headers == ["partner", "proposal", "proposed", "status", "decided"]
+    assert "Sam Second<br>" in page.text

@@ -156,3 +156,30 @@ def test_staff_without_view_permission_cannot_export(client, make_user, partners
 
     assert client.get(reverse(EXPORT_URL)).status_code == HTTPStatus.FORBIDDEN
     assert Partner.objects.count() == 4
+
+
+def test_the_volume_is_written_with_two_decimals(staff_client, partners, make_partner, make_purchase, today):
+    """The database's sums come as 2470, 5790.00000000000 or 18150.0000000000; the export writes cents."""
+    summed = make_partner("Summen AG")
+    for amount in ["2000", "470", "3320.00"]:
+        make_purchase(summed, amount, today)
+
+    volumes = {row["company name"]: row["12-month volume (EUR)"] for row in csv_rows(export(staff_client, "csv"))}
+
+    assert volumes["Zürcher Informatik AG"] == "1234.50"
+    assert volumes["Summen AG"] == "5790.00"
+    assert volumes["'-x"] == "0.00"
+
+
+def test_xlsx_numbers_and_dates_are_typed_cells(staff_client, partners, today):
+    response = export(staff_client, "xlsx", q="Zürcher")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    assert row["12-month volume (EUR)"].data_type == "n"
+    assert Decimal(str(row["12-month volume (EUR)"].value)) == Decimal("1234.50")
+    assert row["joined on"].is_date
+    assert row["joined on"].value.date() == today
+    assert (row["company name"].data_type, row["postcode"].value, row["UID"].value) == ("s", "8001", "CHE-109.322.551")
+    assert row["phone"].value == "'+41 44 123 45 67"

@@ -342,7 +342,7 @@ def test_the_command_dry_run_import_and_errors(tmp_path, channel):
     assert Partner.objects.count() == 2
 
     bad = csv_file(tmp_path, [row_with("tier", "Gold")], header=EXTENDED, name="bad.csv")
-    with pytest.raises(CommandError, match=r"(?s)1 error\(s\) in bad.csv.*row 2, tier: No tier has"):
+    with pytest.raises(CommandError, match=r"(?s)Nothing imported: 1 error in bad.csv.*row 2, tier: No tier has"):
         call_command("import_partners", str(bad))
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_partners", str(tmp_path / "missing.csv"))
@@ -389,6 +389,21 @@ def test_admin_dry_run_then_confirm(client, staff, tmp_path, channel, django_cap
     assert Partner.objects.count() == 2
     assert len(mail.outbox) == 2
     assert LogEntry.objects.filter(user=staff, action_flag=ADDITION).count() == 2
+
+
+def test_admin_upload_lists_each_columns_names_and_has_the_admin_breadcrumbs(client, staff, tmp_path, channel):
+    client.force_login(staff)
+
+    page = client.get(reverse("admin:partners_partner_import")).content.decode()
+    dry = upload(client, csv_file(tmp_path, GOOD)).content.decode()
+
+    assert '<dl class="import-columns">' in page
+    assert "<dt>company name</dt><dd>company name, company, name, Firma, Firmenname, Name der Firma</dd>" in page
+    assert "<dt>tier</dt><dd>tier, level, partner level, Stufe, Partnerstufe</dd>" in page
+    assert '<ol class="breadcrumbs">' in page
+    assert f'<li><a href="{reverse("admin:partners_partner_changelist")}">Partners</a></li>' in page
+    assert '<div class="admin-scroll">' in dry
+    assert 'class="closelink">Cancel</a>' in dry
 
 
 def test_admin_without_invitations_and_xlsx_by_extension(client, staff, tmp_path, channel):

@@ -84,6 +84,17 @@ def test_dry_run_then_confirm_imports_and_upgrades(manager, seller, climber, tod
     assert climber.tier.code == "certified"
 
 
+def test_the_upload_lists_each_columns_names(manager):
+    page = manager.get(reverse(IMPORT_URL)).content.decode()
+
+    assert (
+        "<dt>reference</dt><dd>distributor reference, invoice number, Referenz, Belegnummer, Rechnungsnummer</dd>"
+        in page
+    )
+    assert "<dt>amount EUR</dt><dd>amount, Betrag EUR, Betrag</dd>" in page
+    assert '<ol class="breadcrumbs">' in page
+
+
 def test_an_xlsx_report_goes_by_its_extension(manager, seller, climber, today):
     dry = upload(manager, xlsx_bytes([report(climber, today)]), seller, name="Bericht.XLSX")
 
@@ -99,7 +110,8 @@ def test_bad_rows_are_listed_and_no_confirm_is_offered(manager, seller, climber,
 
     assert page.status_code == HTTPStatus.OK
     assert "confirm_form" not in page.context
-    assert "Nothing was imported: 3 problems in 3 rows." in page.text
+    # Row 4 has two problems: it counts once.
+    assert "Nothing was imported: 3 problems in 2 rows." in page.text
     errors = [(e.row, e.column, e.reason) for e in page.context["result"].report.errors]
     assert errors == [
         (3, "quantity", "quantity below 1: 0"),
@@ -233,6 +245,21 @@ def test_xlsx_export_escapes_formulas(manager, injected):
     assert row[0] == '\'=HYPERLINK("http://evil.example","Invoice")'
     assert row[3] == '\'=HYPERLINK("http://evil.example","Click")'
     assert not any(cell.data_type == "f" for cell in next(sheet.iter_rows(min_row=2)))
+
+
+def test_xlsx_export_has_number_and_date_cells(manager, injected, today):
+    """Only text is escaped: quantities, amounts and dates stay what a spreadsheet sums and sorts."""
+    response = manager.post(reverse("admin:partners_purchase_export"), {"format": "1", "resource": "0"})
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    assert (row["quantity"].data_type, row["quantity"].value) == ("n", 1)
+    assert row["amount EUR"].data_type == "n"
+    assert Decimal(str(row["amount EUR"].value)) == Decimal("120.50")
+    assert row["invoice date"].is_date
+    assert row["invoice date"].value.date() == today
+    assert row["partner number"].value == injected.partner.number
 
 
 def test_sales_imports_are_listed_read_only(manager, seller, climber, today, django_assert_max_num_queries):

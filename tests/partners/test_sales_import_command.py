@@ -82,6 +82,26 @@ def test_bad_rows_fail_with_every_problem_listed(tmp_path, seller, partner, toda
     assert not Purchase.objects.exists()
 
 
+def test_problems_are_counted_once_per_row(tmp_path, seller, partner, today):
+    path = tmp_path / "report.csv"
+    path.write_bytes(csv_bytes(rows(partner, today, count=1, qty="0", amount="-3")))
+
+    with pytest.raises(CommandError) as raised:
+        run(str(path), "--distributor", "ost")
+
+    assert str(raised.value).startswith("Nothing imported: 2 problems in 1 row of report.csv:\n")
+
+
+def test_an_upgrade_is_named_in_the_singular(tmp_path, seller, partner, make_certified_technician, today):
+    make_certified_technician(partner)  # volume is what it lacks for Certified Partner
+    path = tmp_path / "report.csv"
+    path.write_bytes(csv_bytes(rows(partner, today, count=1, amount="20000")))
+
+    out, _ = run(str(path), "--distributor", "ost", "-v", "0")
+
+    assert "Upgraded 1 partner:\n  Alpha Informatik AG: Accredited Reseller -> Certified Partner" in out
+
+
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
@@ -133,5 +153,5 @@ def test_a_dos_encoded_report_is_read_not_a_crash(tmp_path, seller, partner, tod
 
     out, _ = run(str(path), "--distributor", "ost", "-v", "0")
 
-    assert "1 rows, 1 new" in out
+    assert "1 row, 1 new" in out
     assert Purchase.objects.get().reference == "RE-1"

@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import pgettext
 
 from partners.models import RecruitmentTarget
 from partners.targets import Status, goal_display, target_progress
@@ -274,3 +276,16 @@ def test_a_target_can_be_edited_without_overlapping_itself(staff_client, zurich,
     assert response.status_code == HTTPStatus.FOUND
     target.refresh_from_db()
     assert (target.ends_on, target.more_active_max) == (datetime.date(2026, 6, 30), None)
+
+
+def test_the_current_period_has_its_own_wording(staff_client, make_target):
+    """Not the NFR licence's "Current" ("Gültig"): a period is "Laufend", which the context lets German say."""
+    make_target(note="now")
+
+    with translation.override("de"):
+        response = staff_client.get(reverse(CHANGELIST))
+        period = next(spec for spec in response.context["cl"].filter_specs if spec.parameter_name == "period")
+        labels = [str(label) for _value, label in period.lookup_choices]
+        assert labels[0] == pgettext("period", "Current")
+
+    assert labels[0] != "Gültig"

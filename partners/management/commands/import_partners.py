@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from partners.imports.formats import iter_datasets
 from partners.imports.partners import Action, partners_import
+from partners.management.commands.import_sales import counted
 
 SHOWN_ERRORS = 100
 
@@ -38,7 +39,8 @@ class Command(BaseCommand):
             lines = [str(error) for error in result.errors[:SHOWN_ERRORS]]
             if len(result.errors) > SHOWN_ERRORS:
                 lines.append(f"... and {len(result.errors) - SHOWN_ERRORS} more.")
-            raise CommandError(f"Nothing imported: {len(result.errors)} error(s) in {path.name}.\n" + "\n".join(lines))
+            problems = counted(len(result.errors), "error")
+            raise CommandError(f"Nothing imported: {problems} in {path.name}.\n" + "\n".join(lines))
         if options["verbosity"] > 1:
             for outcome in result.outcomes:
                 if outcome.action != Action.UNCHANGED or outcome.notes:
@@ -47,5 +49,5 @@ class Command(BaseCommand):
         verb = "Would import" if dry_run else "Imported"
         summary = f"{verb} {path.name}: {result.created} new, {result.updated} updated, {result.unchanged} unchanged"
         if invite:
-            summary += f", {len(result.invitations)} owner invitation(s) {'to send' if dry_run else 'sent'}"
+            summary += f", {counted(len(result.invitations), 'owner invitation')} {'to send' if dry_run else 'sent'}"
         self.stdout.write(self.style.SUCCESS(summary + "."))

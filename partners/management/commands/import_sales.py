@@ -27,6 +27,11 @@ def rows_estimate(path: Path) -> int:
         return max(sum(chunk.count(b"\n") for chunk in iter(lambda: binary.read(1 << 20), b"")) - 1, 0)
 
 
+def counted(number: int, noun: str) -> str:
+    """'1 partner', '2 partners': the command speaks English only, so an -s does it."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 class Command(BaseCommand):
     help = (
         "Import a distributor's sales report (CSV or XLSX): one purchase per row, identified by the "
@@ -75,16 +80,17 @@ class Command(BaseCommand):
             if result.error_count > len(shown):
                 shown.append(f"  ... and {result.error_count - len(shown):,} more.")
             raise CommandError(
-                f"Nothing imported: {result.error_count:,} problem{'s' if result.error_count != 1 else ''} "
-                f"in {result.rows:,} rows of {path.name}:\n" + "\n".join(shown)
+                f"Nothing imported: {counted(result.error_count, 'problem')} in {counted(result.error_rows, 'row')} "
+                f"of {path.name}:\n" + "\n".join(shown)
             )
         rate = result.rows / max(result.seconds, 1e-9)
         self.stdout.write(
-            f"{'Dry run, nothing written. ' if dry_run else ''}{path.name} from {seller}: {result.rows:,} rows, "
+            f"{'Dry run, nothing written. ' if dry_run else ''}{path.name} from {seller}: "
+            f"{counted(result.rows, 'row')}, "
             f"{result.created:,} new, {result.updated:,} updated, {result.unchanged:,} already imported "
             f"({result.seconds:.1f} s, {rate:,.0f} rows/s)."
         )
         if result.upgrades:
-            self.stdout.write(f"Upgraded {len(result.upgrades):,} partners:")
+            self.stdout.write(f"Upgraded {counted(len(result.upgrades), 'partner')}:")
             for evaluation in result.upgrades[:ERRORS_PRINTED]:
                 self.stdout.write(f"  {evaluation.partner.name}: {evaluation.held} -> {evaluation.qualified}")

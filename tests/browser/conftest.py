@@ -15,6 +15,7 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.core.cache import caches  # noqa: E402
 from django.test import override_settings  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
@@ -98,6 +99,10 @@ def programme_defaults(transactional_db):
 @pytest.fixture
 def page(browser, live_server, programme_defaults):
     """A fresh browser tab on the live server; fails the test on console errors or CSP violations."""
+    # The cache outlives the emptied database between tests, and with it allauth's per-address
+    # login counters: every test signs in from 127.0.0.1, so a long run would hit the limit.
+    for cache in caches.all():
+        cache.clear()
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     problems: list[str] = []
     context.expose_binding("__reportCspViolation", lambda source, text: problems.append(f"CSP violation: {text}"))

@@ -1,6 +1,10 @@
+from http import HTTPStatus
 from urllib.parse import urlsplit
 
+from allauth.account import views as allauth_views
+from allauth.core.internal.ratelimit import parse_rates
 from django.conf import settings
+from django.forms.forms import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.urls import translate_url
 from django.utils import translation
@@ -28,3 +32,25 @@ def language_set(request: HttpRequest) -> HttpResponse:
             request.user.language = language
             request.user.save(update_fields=["language"])
     return set_language(request)
+
+
+class LoginView(allauth_views.LoginView):
+    """allauth's login, answering 429 Too Many Requests while the account is locked.
+
+    After too many failed logins for one account allauth refuses even the right password
+    with a form error; the status tells clients and monitoring what happened, and
+    Retry-After when the lock lifts at the latest.
+    """
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts"):
+            response.status_code = HTTPStatus.TOO_MANY_REQUESTS
+            response["Retry-After"] = str(login_lock_seconds())
+        return response
+
+
+def login_lock_seconds() -> int:
+    """The longest window of the per-account failed-login limit (EXTRANET_LOGIN_FAILURES)."""
+    rates = parse_rates(settings.ACCOUNT_RATE_LIMITS.get("login_failed"))
+    return int(max((rate.duration for rate in rates if rate.per == "key"), default=0))

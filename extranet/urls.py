@@ -6,7 +6,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from accounts.views import language_set
+from accounts.views import LoginView, language_set
 from directory.sitemaps import SITEMAPS
 from directory.views import robots_txt
 
@@ -38,6 +38,8 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    # allauth's login with HTTP 429 for a locked account; everything else from allauth.
+    path("accounts/login/", LoginView.as_view(), name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("extranet/library/", include("library.urls")),
     path("extranet/newsletter/", include("newsletter.urls")),

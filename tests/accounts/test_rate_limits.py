@@ -35,9 +35,17 @@ def test_after_five_failures_the_right_password_is_refused(client, person, sign_
 
     response = sign_in(client, person.email)
 
-    assert response.status_code == HTTPStatus.OK
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert response["Retry-After"] == "900"
     assert LOCKED in response.text
     assert "_auth_user_id" not in client.session
+
+
+def test_a_wrong_password_alone_is_not_429(client, person):
+    response = client.post(reverse("account_login"), {"login": person.email, "password": "a-wrong-guess"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Retry-After" not in response
 
 
 def test_four_failures_do_not_lock_the_account(client, person, sign_in):
@@ -67,7 +75,9 @@ def test_failures_allowed_are_a_setting(client, person, sign_in, settings):
 
     fail(client, person.email, times=2)
 
-    assert LOCKED in sign_in(client, person.email).text
+    response = sign_in(client, person.email)
+    assert LOCKED in response.text
+    assert response["Retry-After"] == "900"
 
 
 def test_admin_login_goes_through_the_same_limit(client, make_person, sign_in):
@@ -78,6 +88,7 @@ def test_admin_login_goes_through_the_same_limit(client, make_person, sign_in):
     fail(client, staff.email, times=5, path=admin_login)
     response = client.post(admin_login, {"login": staff.email, "password": PASSWORD})
 
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert LOCKED in response.text
     assert "_auth_user_id" not in client.session
 

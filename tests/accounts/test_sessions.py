@@ -1,4 +1,5 @@
-"""Sessions end after 30 idle minutes and 12 hours after login however busy (both settings)."""
+"""Sessions end after 30 idle minutes and 12 hours after login however busy (both settings);
+a login starts a new session, and a session's cookie is dead after logout or deactivation."""
 
 import os
 import subprocess
@@ -7,6 +8,8 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -14,6 +17,38 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def signed_in(client) -> bool:
     return client.get(reverse("mfa_index")).status_code == HTTPStatus.OK
+
+
+def test_login_starts_a_new_session(client, person, sign_in):
+    client.get(reverse("account_login"))
+    client.session.save()
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    sign_in(client, person.email)
+
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != before
+    assert signed_in(client)
+
+
+def test_the_old_cookie_is_dead_after_logout(client, person, sign_in):
+    sign_in(client, person.email)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    client.post(reverse("account_logout"))
+
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    assert not signed_in(replay)
+
+
+def test_deactivating_a_person_ends_their_session(client, person, sign_in):
+    sign_in(client, person.email)
+    assert signed_in(client)
+
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+
+    assert not signed_in(client)
 
 
 def test_session_ends_after_thirty_idle_minutes(client, person, sign_in, clock):

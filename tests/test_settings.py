@@ -1,6 +1,7 @@
 """The settings module in the production-like configuration, run as a real process."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -83,3 +84,14 @@ def test_production_cookies_are_secure_and_host_prefixed(tmp_path):
     result = manage(*show, DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 60, DJANGO_VAR_DIR=str(tmp_path))
 
     assert result.stdout.split() == ["__Host-sessionid", "__Host-csrftoken", "True", "True", "True", "31536000"]
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    settings_py = (ROOT / "extranet" / "settings.py").read_text()
+    reader = r"""(?:environ\.get|environ\[|env_bool|env_list)\(?\s*["']([A-Z][A-Z0-9_]+)["']"""
+    read = set(re.findall(reader, settings_py))
+    listed = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+
+    assert read, "the pattern found no variables in settings.py"
+    assert read - listed == set(), "add these to .env.example"
+    assert listed - read == set(), "these in .env.example are read nowhere"

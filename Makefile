@@ -14,7 +14,7 @@ DEV_ENV := DJANGO_DEBUG=1 EXTRANET_BASE_URL=http://$(HOST):$(PORT)
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: help run test setup lint messages vendor clean bench audit
+.PHONY: help run test setup lint messages vendor clean bench audit backup restore
 
 help:
 	@echo "make run    set up .venv, migrate var/extranet.sqlite3, load the demo, serve http://$(HOST):$(PORT)"
@@ -24,6 +24,8 @@ help:
 	@echo "make vendor     re-fetch the pinned Bootstrap and htmx builds from the npm registry"
 	@echo "make bench      time the public directory against a baseline page, and the sales import in rows/s, on the current database (BENCH_ARGS=...)"
 	@echo "make audit      Lighthouse scores of the directory and a profile on a local production-like server"
+	@echo "make backup     back up the database, logos and library files to var/backups/extranet-<timestamp>.tar.gz"
+	@echo "make restore FILE=var/backups/....tar.gz   replace the database and media with that backup (asks first; YES=1 skips)"
 
 $(VENV)/.python-ok:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -85,3 +87,11 @@ bench: $(VENV)/.requirements
 
 audit: $(VENV)/.requirements
 	scripts/audit.sh
+
+# One .tar.gz with the database (pg_dump on PostgreSQL, SQLite's backup API) and both media folders.
+backup: $(VENV)/.requirements
+	$(PY) manage.py backup
+
+restore: $(VENV)/.requirements
+	@if [ -z "$(FILE)" ]; then echo "usage: make restore FILE=var/backups/extranet-<timestamp>.tar.gz"; exit 1; fi
+	$(PY) manage.py restore "$(FILE)" $(if $(YES),--yes)

@@ -36,6 +36,25 @@ def language_choices() -> list[tuple[str, str]]:
     return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
 
 
+class ChoicesByIdField(forms.ModelMultipleChoiceField):
+    """Refuses an id beyond a 64-bit integer as an invalid value: SQLite raises OverflowError on it."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                too_large = abs(int(pk)) >= 2**63
+            except (TypeError, ValueError):
+                continue  # Django's own check names it
+            if too_large:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
+MULTIPLE_CHOICES = {"languages": ChoicesByIdField, "services": ChoicesByIdField}
+
+
 class BootstrapMixin:
     """Gives every widget Bootstrap's classes; the template `partners/_field.html` does the rest."""
 
@@ -120,6 +139,7 @@ class ApplicationForm(PasswordPairMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Partner
         fields = COMPANY_FIELDS
+        field_classes = MULTIPLE_CHOICES
         widgets = {
             "languages": forms.CheckboxSelectMultiple,
             "services": forms.CheckboxSelectMultiple,
@@ -248,6 +268,7 @@ class PublicProfileForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Partner
         fields = ["description", "services", "languages", "website", "phone", "directory_consent"]
+        field_classes = MULTIPLE_CHOICES
         widgets = {
             "languages": forms.CheckboxSelectMultiple,
             "services": forms.CheckboxSelectMultiple,

@@ -23,7 +23,14 @@ from ..imports.formats import ExcelXLSX, SniffingCSV
 from ..imports.partner_columns import COLUMNS
 from ..imports.partners import PartnerImportResult, partners_import
 from ..models import Partner
-from .spreadsheets import NATIVE_DATE, ExtensionImportForm, FormulaEscapingExport, NativeXLSX, may_import
+from .spreadsheets import (
+    NATIVE_DATE,
+    ConfirmFromTheBrowserMixin,
+    ExtensionImportForm,
+    FormulaEscapingExport,
+    NativeXLSX,
+    may_import,
+)
 
 CENTS = Decimal("0.01")
 
@@ -139,7 +146,7 @@ class PartnerExportResource(FormulaEscapingExport, resources.ModelResource):
         return Decimal(partner.volume_12m).quantize(CENTS)
 
 
-class PartnerImportExportMixin(ImportExportMixin):
+class PartnerImportExportMixin(ConfirmFromTheBrowserMixin, ImportExportMixin):
     import_formats = [SniffingCSV, ExcelXLSX]
     export_formats = [CSV, NativeXLSX]
     resource_classes = [PartnerExportResource]

@@ -2,8 +2,6 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, LogEntry
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
@@ -16,7 +14,7 @@ from ..imports.formats import ExcelXLSX, SniffingCSV
 from ..models import Product, Purchase, SalesImport
 from .filters import PurchasePartnerFilter
 from .sales_import import PurchaseExportResource, SalesReportConfirmForm, SalesReportImportForm, SalesReportResource
-from .spreadsheets import NativeXLSX, may_import
+from .spreadsheets import ConfirmFromTheBrowserMixin, NativeXLSX, may_import
 
 UPGRADES_NAMED = 10
 
@@ -29,7 +27,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(Purchase)
-class PurchaseAdmin(ImportExportMixin, admin.ModelAdmin):
+class PurchaseAdmin(ConfirmFromTheBrowserMixin, ImportExportMixin, admin.ModelAdmin):
     # Merged columns that may wrap: the admin keeps model foreign keys and dates on one line, and
     # seven such columns beside the nav sidebar and the filters scrolled sideways on a laptop.
     list_display = ["invoice_column", "reference_column", "partner_column", "product_column", "amount_eur"]
@@ -84,17 +82,6 @@ class PurchaseAdmin(ImportExportMixin, admin.ModelAdmin):
         if import_form is not None:
             initial["distributor"] = import_form.cleaned_data["distributor"].pk
         return initial
-
-    def process_import(self, request, **kwargs):
-        try:
-            return super().process_import(request, **kwargs)
-        except FileNotFoundError:
-            # The uploaded file is removed once imported: a second "Confirm" finds nothing.
-            messages.error(request, gettext("This upload was imported already or has expired. Upload the file again."))
-            return self.import_page()
-
-    def import_page(self):
-        return HttpResponseRedirect(reverse("admin:partners_purchase_import", current_app=self.admin_site.name))
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():

@@ -1,8 +1,14 @@
 """What the purchase and the partner admin share around django-import-export: upload form, escaping, permission."""
 
+import re
 from pathlib import Path
 
+from django.contrib import messages
 from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import XLSX
 from import_export.forms import ImportForm
@@ -35,6 +41,41 @@ class ExtensionImportForm(ImportForm):
             else:
                 self.add_error("format", _("Choose the file's format: its extension is neither .csv nor .xlsx."))
         return cleaned
+
+
+class ConfirmFromTheBrowserMixin:
+    """The confirmation step's hidden fields come back from the browser, and import-export trusts them
+    as list indexes and a file name. Whatever they hold, the answer is the upload page with a message.
+    """
+
+    # import-export's names for temporary uploads: "tmpk3j_x9q2" (files) or a uuid4 hex (cache, media).
+    UPLOAD_NAME = re.compile(r"[\w-]{1,64}")
+
+    def import_page(self) -> HttpResponseRedirect:
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_import"
+        return HttpResponseRedirect(reverse(name, current_app=self.admin_site.name))
+
+    def _confirmation_usable(self, request, form) -> bool:
+        if not form.is_valid():
+            return False
+        formats = {str(index) for index in range(len(self.get_import_formats()))}
+        resources = {str(index) for index in range(len(self.get_import_resource_classes(request)))}
+        return (
+            self.UPLOAD_NAME.fullmatch(form.cleaned_data["import_file_name"]) is not None
+            and form.cleaned_data["format"] in formats
+            and form.cleaned_data.get("resource", "") in {"", *resources}
+        )
+
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if self._confirmation_usable(request, self.create_confirm_form(request)):
+            try:
+                return super().process_import(request, **kwargs)
+            except (FileNotFoundError, IsADirectoryError, PermissionError):
+                pass  # removed once imported (a second "Confirm"), expired, or a name no upload has
+        messages.error(request, gettext("This upload was imported already or has expired. Upload the file again."))
+        return self.import_page()
 
 
 # Numbers and dates leave the resource as such, for CSV and XLSX alike: the XLSX below then writes

@@ -65,7 +65,7 @@ from .data import (
     WINDOW_EDGE,
     partner_specs,
 )
-from .operations import operations_demo_load
+from .operations import STAFF, operations_demo_load
 
 
 def foreign_partners():
@@ -103,7 +103,8 @@ def demo_load(*, today: datetime.date | None = None) -> DemoSummary:
     products = _load_products(summary)
     territories = _load_territories(summary)
     distributors = _load_distributors(summary, territories)
-    manager = _load_manager(summary, password)
+    manager = _load_staff(summary, password, MANAGER, CHANNEL_MANAGER)
+    staff = [(_load_staff(summary, password, person, group), group) for *person, group in STAFF]
     partners = _load_partners(
         summary, specs, tiers=tiers, territories=territories, distributors=distributors, manager=manager
     )
@@ -130,14 +131,7 @@ def demo_load(*, today: datetime.date | None = None) -> DemoSummary:
             summary.add(kind, outcome, number)
     nfr_demo_load(today, summary=summary)
     directory_demo_load(today, summary=summary)
-    staff = operations_demo_load(
-        today=today,
-        manager=manager,
-        password=password,
-        summary=summary,
-        load_user=_load_user,
-        load_login_email=_load_login_email,
-    )
+    operations_demo_load(today=today, manager=manager, summary=summary)
 
     review = tier_review(on=today, dry_run=True, partners=Partner.objects.filter(slug__in=list(partners)))
     wrong = review.upgrades + review.proposed_downgrades + review.applied_downgrades + review.flags
@@ -295,9 +289,10 @@ def _load_invitation(summary: DemoSummary, partner: Partner) -> None:
     summary.add("invitations", "created" if created else "unchanged")
 
 
-def _load_manager(summary: DemoSummary, password: _DemoPassword) -> User:
-    email, first_name, last_name, language = MANAGER
-    manager = _load_user(
+def _load_staff(summary: DemoSummary, password: _DemoPassword, person: tuple, group_name: str) -> User:
+    """A staff login in one of the app's managed groups; the groups are brought up to date first."""
+    email, first_name, last_name, language = person
+    user = _load_user(
         summary,
         email,
         password=password,
@@ -308,11 +303,11 @@ def _load_manager(summary: DemoSummary, password: _DemoPassword) -> User:
         is_superuser=False,
         is_active=True,
     )
-    _load_login_email(summary, manager)
-    group = staff_groups_sync()[CHANNEL_MANAGER]
-    if not manager.groups.filter(pk=group.pk).exists():
-        manager.groups.add(group)
-    return manager
+    _load_login_email(summary, user)
+    group = staff_groups_sync()[group_name]
+    if not user.groups.filter(pk=group.pk).exists():
+        user.groups.add(group)
+    return user
 
 
 def _load_partners(summary: DemoSummary, specs, *, tiers, territories, distributors, manager) -> dict[str, Partner]:

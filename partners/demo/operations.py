@@ -1,5 +1,5 @@
-"""The demo's running programme: a second channel manager and the partner desk, distributor
-applications, regional recruitment targets and a nomination waiting for its second pair of eyes.
+"""The demo's running programme: distributor applications, regional recruitment targets, a
+nomination waiting for its second pair of eyes and the import log; STAFF are the extra logins.
 
 Run by `demo_load` after the partners exist. Idempotent: every row is found by a natural key;
 dates follow today, so a second run on the same day writes nothing.
@@ -7,7 +7,6 @@ dates follow today, so a second run on the same day writes nothing.
 
 import datetime
 
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import User
@@ -22,7 +21,7 @@ from ..models import (
     Territory,
     Tier,
 )
-from ..roles import CHANNEL_MANAGER, PARTNER_DESK, staff_groups_sync
+from ..roles import CHANNEL_MANAGER, PARTNER_DESK
 from ..services import distributor_application_save
 
 # email, first name, last name, language, group
@@ -78,34 +77,12 @@ NOMINATION = (
 )
 
 
-def operations_demo_load(
-    *, today: datetime.date, manager: User, password, summary, load_user, load_login_email
-) -> list[tuple]:
-    """Load the running programme's demo rows; return the extra demo logins as (email, role)."""
-    staff_groups_sync()
-    logins = []
-    for email, first_name, last_name, language, group_name in STAFF:
-        user = load_user(
-            summary,
-            email,
-            password=password,
-            first_name=first_name,
-            last_name=last_name,
-            language=language,
-            is_staff=True,
-            is_superuser=False,
-            is_active=True,
-        )
-        load_login_email(summary, user)
-        group = Group.objects.get(name=group_name)
-        if not user.groups.filter(pk=group.pk).exists():
-            user.groups.add(group)
-        logins.append((user, group_name))
+def operations_demo_load(*, today: datetime.date, manager: User, summary) -> None:
+    """Load the running programme's demo rows (after the partners and `manager` exist)."""
     _load_applications(summary, today=today, manager=manager)
     _load_targets(summary, today=today)
     _load_nomination(summary, manager=manager)
     _load_sales_imports(summary, manager=manager)
-    return logins
 
 
 def _load_applications(summary, *, today: datetime.date, manager: User) -> None:

@@ -16,6 +16,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from partners.access import partner_member_required
+from partners.imports.formats import formula_escape
 
 from .access import access_licence_for_user, licences_for_user
 from .filters import LicenceFilter
@@ -23,9 +24,6 @@ from .forms import LicenceRequestForm
 from .models import Licence
 from .services import licence_allowance, licence_renew, licence_request
 from .tables import LicenceTable
-
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _listed(request: HttpRequest):
@@ -114,8 +112,8 @@ def licence_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    # The same escaping as the admin's exports (CSV injection).
+    return formula_escape("" if value is None else str(value))
 
 
 @partner_member_required

@@ -294,6 +294,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+# A failed CSRF check shows our own page: Django's has an inline <style> the CSP blocks.
+CSRF_FAILURE_VIEW = "extranet.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -8,7 +8,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
+
+from partners.admin.history import HistoryAdmin
 
 from .downloads import resource_file_response
 from .forms import ResourceAdminForm
@@ -17,7 +18,7 @@ from .services import resource_publish, resource_save, resource_unpublish
 
 
 @admin.register(Resource)
-class ResourceAdmin(SimpleHistoryAdmin):
+class ResourceAdmin(HistoryAdmin):
     form = ResourceAdminForm
     list_display = ["title", "category", "language", "min_tier", "published", "file_size", "updated_at"]
     list_filter = ["category", "language", "min_tier", "published"]
@@ -33,6 +34,12 @@ class ResourceAdmin(SimpleHistoryAdmin):
 
     class Media:
         js = ["library/resource_admin.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        if self.has_change_permission(request, obj):
+            return self.fieldsets
+        # A read-only "file" would ask the private storage for a URL it refuses; "stored_file" links the download.
+        return [(name, {**opts, "fields": [f for f in opts["fields"] if f != "file"]}) for name, opts in self.fieldsets]
 
     @admin.display(description=_("size"), ordering="size")
     def file_size(self, resource: Resource) -> str:

@@ -23,6 +23,8 @@ class ResourceAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.inspected_upload: InspectedUpload | None = None
         self.tiers = list(Tier.objects.order_by("rank"))
+        if "min_tier" not in self.fields:
+            return  # someone who may only view gets a form without fields; the admin shows the values
         defaults = {category: default_min_tier(category, self.tiers) for category in Resource.Category.values}
         field = self.fields["min_tier"]
         field.required = False

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
+
+from partners.admin.history import HistoryAdmin
 
 from .models import Delivery, Issue
 from .services import issue_publish, issue_send_test
@@ -67,7 +68,7 @@ def send_test_to_me(modeladmin, request, queryset):
 
 
 @admin.register(Issue)
-class IssueAdmin(SimpleHistoryAdmin):
+class IssueAdmin(HistoryAdmin):
     list_display = ["subject", "language", "min_tier", "publish_on", "status", "recipients", "failed"]
     list_filter = ["status", "language", "min_tier"]
     list_select_related = ["min_tier"]

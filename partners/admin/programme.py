@@ -1,10 +1,10 @@
 """The programme's rules (tiers, margin bands) and the log of tier changes."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from ..forms import TierAdminForm
 from ..models import MarginBand, Tier, TierChange
+from .history import HistoryAdmin
 
 
 class MarginBandInline(admin.TabularInline):
@@ -19,7 +19,7 @@ class MarginBandInline(admin.TabularInline):
 
 
 @admin.register(Tier)
-class TierAdmin(SimpleHistoryAdmin):
+class TierAdmin(HistoryAdmin):
     form = TierAdminForm
     list_display = [
         "rank",

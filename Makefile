@@ -14,11 +14,12 @@ DEV_ENV := DJANGO_DEBUG=1 EXTRANET_BASE_URL=http://$(HOST):$(PORT)
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: help run test setup lint messages vendor clean bench audit backup restore
+.PHONY: help run test setup lint messages vendor clean bench audit backup restore serve
 
 help:
 	@echo "make run    set up .venv, migrate var/extranet.sqlite3, load the demo, serve http://$(HOST):$(PORT)"
 	@echo "make test   install the dev requirements and run the whole test suite"
+	@echo "make serve  the production stack on this machine: nginx, gunicorn, PostgreSQL, Redis, task worker (docs/deploy.md)"
 	@echo "make lint   ruff and the migrations check"
 	@echo "make messages   extract and compile the de/fr translations (needs gettext)"
 	@echo "make vendor     re-fetch the pinned Bootstrap and htmx builds from the npm registry"
@@ -87,6 +88,10 @@ bench: $(VENV)/.requirements
 
 audit: $(VENV)/.requirements
 	scripts/audit.sh
+
+# Production-like, on PostgreSQL; every setting from the environment (.env.example), see docs/deploy.md.
+serve: $(VENV)/.requirements
+	scripts/serve.sh
 
 # One .tar.gz with the database (pg_dump on PostgreSQL, SQLite's backup API) and both media folders.
 backup: $(VENV)/.requirements

@@ -33,6 +33,7 @@ from library.models import Resource, default_min_tier
 from library.services import resource_save
 from library.uploads import inspect_upload
 from partners.models import Membership, Tier
+from tests.processes import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -76,16 +77,11 @@ def stack(tmp_path):
         pytest.skip("nginx is missing (apt-get install -y nginx-light)")
     _redis_or_skip()
 
-    db = connection.settings_dict
-    database_url = (
-        f"postgres://{urllib.parse.quote(db['USER'] or '')}:{urllib.parse.quote(db['PASSWORD'] or '')}"
-        f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
     http_port, tls_port, app_port, _ = _free_ports(4)
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EXTRANET_", "SERVE_"))},
         "DJANGO_SETTINGS_MODULE": "extranet.settings",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": database_url(),
         "REDIS_URL": REDIS_URL,
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_VAR_DIR": str(tmp_path / "var"),

@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 
 from partners.models import Purchase, SalesImport
+from tests.processes import database_url
 
 from .sales_reports import csv_bytes
 
@@ -23,11 +24,7 @@ ROWS = 30_000
 
 
 def command_environment() -> dict[str, str]:
-    db = connection.settings_dict
-    url = (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    return {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
+    return {**os.environ, "DATABASE_URL": database_url(), "DJANGO_DEBUG": "1"}
 
 
 def import_sales(path: Path, code: str) -> subprocess.Popen:

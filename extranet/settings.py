@@ -280,10 +280,10 @@ else:
         }
     }
 
-# Security headers. Scripts and styles come only from our own origin; scripts need
-# the per-request nonce, so an injected inline script never runs.
+# Security headers. Nothing loads unless a directive below allows it; scripts and styles come only
+# from our own origin, scripts need the per-request nonce, so an injected inline script never runs.
 SECURE_CSP = {
-    "default-src": [CSP.SELF],
+    "default-src": [CSP.NONE],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],

@@ -134,6 +134,8 @@ app_locations="
             proxy_set_header X-Forwarded-For \$remote_addr;
             proxy_set_header X-Forwarded-Proto \$scheme;
             proxy_read_timeout 120s;
+            # Other sites may not embed our responses (Django has no setting for this header).
+            add_header Cross-Origin-Resource-Policy same-origin always;
             $show_upstream
         }
         # Library files: only reachable through the app's X-Accel-Redirect after its access check.
@@ -142,6 +144,7 @@ app_locations="
             alias $PRIVATE_ROOT/;
             add_header X-Content-Type-Options nosniff always;
             add_header Cache-Control private always;
+            add_header Cross-Origin-Resource-Policy same-origin always;
             $show_upstream
         }"
 

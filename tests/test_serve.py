@@ -250,4 +250,5 @@ def test_nginx_sends_library_files_only_after_the_app_said_yes(stack, make_partn
     assert headers["Content-Type"] == "application/pdf"
     assert headers["Content-Disposition"] == 'attachment; filename="price list.pdf"'
     assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
     assert "private" in headers["Cache-Control"]

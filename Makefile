@@ -14,7 +14,7 @@ DEV_ENV := DJANGO_DEBUG=1 EXTRANET_BASE_URL=http://$(HOST):$(PORT)
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: help run test setup lint messages vendor clean bench audit backup restore serve
+.PHONY: help run test setup lint messages vendor clean bench audit backup restore serve loadtest
 
 help:
 	@echo "make run    set up .venv, migrate var/extranet.sqlite3, load the demo, serve http://$(HOST):$(PORT)"
@@ -24,7 +24,8 @@ help:
 	@echo "make messages   extract and compile the de/fr translations (needs gettext)"
 	@echo "make vendor     re-fetch the pinned Bootstrap and htmx builds from the npm registry"
 	@echo "make bench      time the public directory against a baseline page, and the sales import in rows/s, on the current database (BENCH_ARGS=...)"
-	@echo "make audit      Lighthouse scores of the directory and a profile on a local production-like server"
+	@echo "make loadtest   locust: 50 users for 2 minutes against make serve on the 100,000-partner data set"
+	@echo "make audit      Lighthouse scores of the directory and a profile, MDN Observatory grade of the TLS build"
 	@echo "make backup     back up the database, logos and library files to var/backups/extranet-<timestamp>.tar.gz"
 	@echo "make restore FILE=var/backups/....tar.gz   replace the database and media with that backup (asks first; YES=1 skips)"
 
@@ -92,6 +93,9 @@ audit: $(VENV)/.requirements
 # Production-like, on PostgreSQL; every setting from the environment (.env.example), see docs/deploy.md.
 serve: $(VENV)/.requirements
 	scripts/serve.sh
+
+loadtest: $(VENV)/.requirements
+	scripts/loadtest.sh
 
 # One .tar.gz with the database (pg_dump on PostgreSQL, SQLite's backup API) and both media folders.
 backup: $(VENV)/.requirements

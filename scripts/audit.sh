@@ -10,6 +10,11 @@
 # Database: DATABASE_URL when set (it must hold listed partners), otherwise a demo database of
 # its own, var/audit/demo.sqlite3. Plain HTTP on 127.0.0.1, so the redirect to HTTPS is off.
 # Lighthouse is installed once under var/audit/ (npm); Chromium comes from CHROME_PATH.
+#
+# Then MDN's HTTP Observatory (scripts/observatory.sh, offline) grades the TLS build of `make serve`
+# (nginx with a self-signed certificate, on PostgreSQL AUDIT_DATABASE_URL, default the database
+# extranet_audit, created with the demo when missing, and Redis): the home page, the directory, a
+# profile and the login page. Goal: A+. Exits 1 when any goal is missed.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -84,7 +89,8 @@ for entry in "${pages[@]}"; do
         --output=json --output=html --output-path="$AUDIT_DIR/$name"
 done
 
-"$PY" - "$AUDIT_DIR" directory profile <<'PYTHON'
+lighthouse_rc=0
+"$PY" - "$AUDIT_DIR" directory profile <<'PYTHON' || lighthouse_rc=$?
 """Scores per page, and for every category below its goal the audits that cost points."""
 import datetime
 import json
@@ -128,3 +134,58 @@ summary = "\n".join(lines) + "\n" + ("Goals met.\n" if not missed else "Goals mi
 print(summary, end="")
 sys.exit(1 if missed else 0)
 PYTHON
+kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true
+
+# --- MDN HTTP Observatory against the TLS build of `make serve` --------------------------------
+# The production stack with TLS (nginx, gunicorn, PostgreSQL, Redis) on a database of its own with the
+# demo; scripts/observatory.sh grades its headers, cookies and redirection offline. Goal: A+.
+OBS_DATABASE_URL="${AUDIT_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/extranet_audit}"
+OBS_HTTP_PORT=$((PORT + 10)) OBS_TLS_PORT=$((PORT + 11)) OBS_APP_PORT=$((PORT + 12))
+observatory_rc=0
+if ! "$PY" - "$OBS_DATABASE_URL" <<'PYTHON'; then
+"""Create the audit's PostgreSQL database when it is missing."""
+import sys
+import psycopg
+from psycopg import sql
+url = sys.argv[1]
+try:
+    psycopg.connect(url, connect_timeout=5).close()
+except psycopg.OperationalError as error:
+    if "does not exist" not in str(error):
+        sys.exit(f"PostgreSQL at {url}: {error}")
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+PYTHON
+    echo "Observatory skipped: no PostgreSQL for the TLS build (set AUDIT_DATABASE_URL)." | tee -a "$AUDIT_DIR/summary.txt"
+    observatory_rc=1
+else
+    echo "Starting the TLS build (scripts/serve.sh, log in var/audit/serve.log) ..."
+    (
+        unset DJANGO_SECURE_SSL_REDIRECT DJANGO_ALLOWED_HOSTS EXTRANET_BASE_URL
+        export DATABASE_URL="$OBS_DATABASE_URL" REDIS_URL="${AUDIT_REDIS_URL:-redis://127.0.0.1:6379/11}"
+        export DJANGO_VAR_DIR="$AUDIT_DIR/serve-var" SERVE_DIR="$AUDIT_DIR/serve" SERVE_TLS=1 SERVE_DEMO=1
+        export SERVE_PORT="$OBS_HTTP_PORT" SERVE_TLS_PORT="$OBS_TLS_PORT" SERVE_APP_PORT="$OBS_APP_PORT"
+        export SERVE_WORKERS=2 SERVE_TASK_WORKERS=0
+        exec setsid "$ROOT/scripts/serve.sh"
+    ) >"$AUDIT_DIR/serve.log" 2>&1 &
+    SERVE_PID=$!
+    trap 'kill -TERM -- "-$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null || true' EXIT
+    for _ in $(seq 600); do
+        grep -q "^Serving " "$AUDIT_DIR/serve.log" && break
+        kill -0 "$SERVE_PID" 2>/dev/null || break
+        sleep 0.2
+    done
+    if grep -q "^Serving " "$AUDIT_DIR/serve.log"; then
+        for path in / "$LIST_PATH" "$PROFILE_PATH" /accounts/login/; do
+            OBSERVATORY_CA="$AUDIT_DIR/serve/tls/cert.pem" OBSERVATORY_HTTP_PORT="$OBS_HTTP_PORT" \
+                scripts/observatory.sh "https://127.0.0.1:$OBS_TLS_PORT$path" | tee -a "$AUDIT_DIR/summary.txt" ||
+                observatory_rc=1
+        done
+    else
+        tail -n 20 "$AUDIT_DIR/serve.log" >&2
+        echo "Observatory skipped: the TLS build did not start (var/audit/serve.log)." | tee -a "$AUDIT_DIR/summary.txt"
+        observatory_rc=1
+    fi
+fi
+exit $((lighthouse_rc || observatory_rc))

@@ -329,6 +329,13 @@ EXTRANET_ACTIVE_PARTNER_DAYS = int(os.environ.get("EXTRANET_ACTIVE_PARTNER_DAYS"
 EXTRANET_PARTNER_DESK_EMAIL = os.environ.get("EXTRANET_PARTNER_DESK_EMAIL", "partners@localhost")
 # Library files live outside MEDIA_ROOT and are never served by URL; only the download view sends them.
 EXTRANET_PRIVATE_MEDIA_ROOT = Path(os.environ.get("EXTRANET_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+# An admin import's upload waits between the preview and "Confirm" here, not in one server's /tmp:
+# the confirmation may reach another app server (docs/deploy.md). Removed once imported.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+STORAGES["import_export"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": EXTRANET_PRIVATE_MEDIA_ROOT / "import-uploads"},
+}
 EXTRANET_LIBRARY_MAX_UPLOAD_MB = int(os.environ.get("EXTRANET_LIBRARY_MAX_UPLOAD_MB", "50"))
 # Partners' logos in the public directory (PNG, JPEG or WebP).
 EXTRANET_LOGO_MAX_KB = int(os.environ.get("EXTRANET_LOGO_MAX_KB", "1024"))

@@ -36,7 +36,7 @@ class ResourceAdmin(HistoryAdmin):
         js = ["library/resource_admin.js"]
 
     def get_fieldsets(self, request, obj=None):
-        if self.has_change_permission(request, obj):
+        if obj is None or self.has_change_permission(request, obj):
             return self.fieldsets
         # A read-only "file" would ask the private storage for a URL it refuses; "stored_file" links the download.
         return [(name, {**opts, "fields": [f for f in opts["fields"] if f != "file"]}) for name, opts in self.fieldsets]

@@ -177,10 +177,17 @@ else
         sleep 0.2
     done
     if grep -q "^Serving " "$AUDIT_DIR/serve.log"; then
-        for path in / "$LIST_PATH" "$PROFILE_PATH" /accounts/login/; do
+        # A profile of the database this stack serves (the Lighthouse run may have used another).
+        OBS_PROFILE_PATH="$(DATABASE_URL="$OBS_DATABASE_URL" "$PY" manage.py shell -v0 -c "
+from django.urls import reverse
+from partners.models import Partner
+slug = Partner.objects.listed().order_by('-tier__rank', 'pk').values_list('slug', flat=True).first()
+print(reverse('directory:partner-detail', kwargs={'slug': slug}) if slug else '')")"
+        for path in / "$LIST_PATH" ${OBS_PROFILE_PATH:+"$OBS_PROFILE_PATH"} /accounts/login/; do
             OBSERVATORY_CA="$AUDIT_DIR/serve/tls/cert.pem" OBSERVATORY_HTTP_PORT="$OBS_HTTP_PORT" \
                 scripts/observatory.sh "https://127.0.0.1:$OBS_TLS_PORT$path" | tee -a "$AUDIT_DIR/summary.txt" ||
                 observatory_rc=1
+            cp var/observatory/result.json "$AUDIT_DIR/observatory-$(echo "$path" | tr -c 'a-z0-9\n' '-').json" 2>/dev/null || true
         done
     else
         tail -n 20 "$AUDIT_DIR/serve.log" >&2

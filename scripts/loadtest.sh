@@ -156,7 +156,7 @@ for path in / /partners/ /de/partners/ /fr/partners/ "/partners/?q=Bern" "${prof
         curl -sk -o /dev/null --max-time 30 "$URL$path" &
         curls+=($!)
     done
-    wait "${curls[@]}"  # not the stack's
+    wait "${curls[@]}" || true  # not the stack's (a failed warm-up request shows in the run itself)
 done
 
 # --- locust ---------------------------------------------------------------------------------------

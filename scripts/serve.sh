@@ -27,7 +27,7 @@ cd "$ROOT"
 PY="$ROOT/.venv/bin/python"
 NGINX="${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
 
-SERVE_DIR="${SERVE_DIR:-$ROOT/var/serve}"
+SERVE_DIR="$(realpath -m "${SERVE_DIR:-$ROOT/var/serve}")"  # nginx needs absolute paths
 SERVE_PORT="${SERVE_PORT:-8080}"
 SERVE_TLS="${SERVE_TLS:-0}"
 SERVE_TLS_PORT="${SERVE_TLS_PORT:-8443}"
@@ -80,6 +80,7 @@ for name in $(printf '"%s", ' "$@"):
     print(getattr(settings, name))"
 }
 { read -r PRIVATE_ROOT; read -r MAX_UPLOAD_MB; } < <(settings EXTRANET_PRIVATE_MEDIA_ROOT EXTRANET_LIBRARY_MAX_UPLOAD_MB)
+PRIVATE_ROOT="$(realpath -m "$PRIVATE_ROOT")"
 
 "$PY" - <<'PY' || fail "cannot reach the database or Redis (see above). PostgreSQL: create the role and database, e.g.
     psql -U postgres -c \"CREATE ROLE extranet LOGIN CREATEDB PASSWORD 'extranet'\" -c \"CREATE DATABASE extranet OWNER extranet\"
@@ -133,7 +134,7 @@ app_locations="
             # One trusted proxy: the app takes the client's address from here (EXTRANET_TRUSTED_PROXY_COUNT=1).
             proxy_set_header X-Forwarded-For \$remote_addr;
             proxy_set_header X-Forwarded-Proto \$scheme;
-            proxy_read_timeout 120s;
+            proxy_read_timeout 120s;  # as gunicorn's --timeout: a big admin import takes a while
             # Other sites may not embed our responses (Django has no setting for this header).
             add_header Cross-Origin-Resource-Policy same-origin always;
             $show_upstream
@@ -142,8 +143,9 @@ app_locations="
         location /protected/ {
             internal;
             alias $PRIVATE_ROOT/;
+            # The app's Content-Disposition, Content-Type and Cache-Control pass through; these do not.
             add_header X-Content-Type-Options nosniff always;
-            add_header Cache-Control private always;
+            add_header Content-Security-Policy \"default-src 'none'; sandbox\" always;
             add_header Cross-Origin-Resource-Policy same-origin always;
             $show_upstream
         }"
@@ -213,14 +215,13 @@ stop() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
 }
-stopping=""
 trap stop EXIT
-trap 'stopping=1' INT TERM
+trap 'exit 0' INT TERM
 
 for ((i = 0; i < SERVE_APP_SERVERS; i++)); do
     port=$((SERVE_APP_PORT + i))
     "$ROOT/.venv/bin/gunicorn" extranet.wsgi --bind "127.0.0.1:$port" --workers "$SERVE_WORKERS" \
-        --no-control-socket --access-logfile "$SERVE_DIR/log/app-$port.log" \
+        --no-control-socket --timeout 120 --access-logfile "$SERVE_DIR/log/app-$port.log" \
         --error-logfile "$SERVE_DIR/log/app-$port.log" &
     pids+=($!)
 done
@@ -261,8 +262,7 @@ echo "Serving $public/  ($SERVE_APP_SERVERS app server(s) x $SERVE_WORKERS worke
 echo "Logs: $SERVE_DIR/log/   Stop with Ctrl-C."
 # Any process ending stops the whole stack: a half-running stack is worse than none.
 wait -n "${pids[@]}" || true
-# Ctrl-C reaches every process of the stack and this shell at once: give its trap a moment.
-[[ -n "$stopping" ]] || sleep 1
-[[ -n "$stopping" ]] && exit 0
+# Ctrl-C reaches every process of the stack and this shell at once: its trap exits quietly meanwhile.
+sleep 1
 echo "a process of the stack stopped; stopping the rest (see $SERVE_DIR/log/)" >&2
 exit 1

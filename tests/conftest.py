@@ -51,6 +51,9 @@ def _language_restored():
 @pytest.fixture(autouse=True)
 def _private_media_in_tmp(settings, tmp_path):
     settings.EXTRANET_PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = settings.STORAGES | {
+        "import_export": {**settings.STORAGES["import_export"], "OPTIONS": {"location": tmp_path / "import-uploads"}}
+    }
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 Real processes on the test database: `manage.py db_worker` runs the queued send and writes the
 emails to files (Django's file backend), the test kills it once some members have their email,
-queues the send again (what "Publish now" does) and lets a new worker finish. Every member ends
+presses "Publish now" again (as staff do for an issue left "sending") and lets a new worker finish. Every member ends
 up with exactly one email, except at most the one whose email was under way at the kill: its
 delivery stays "being sent" and is never resent (at most once; see `issue_deliver`).
 """
@@ -21,7 +21,7 @@ from django.db import connection
 
 from accounts.models import User
 from newsletter.models import Delivery, Issue
-from newsletter.tasks import send_issue
+from newsletter.services import issue_publish
 from partners.models import Membership
 from tests.processes import database_url
 
@@ -64,21 +64,29 @@ def test_a_killed_worker_and_a_retry_email_each_member_once(tmp_path, programme_
     mail = tmp_path / "mail"
     mail.mkdir()
 
-    send_issue.enqueue(issue.pk)
+    issue_publish(issue=issue, actor=None)  # "Publish now": queues the send
     first = worker(mail)
-    deadline = time.monotonic() + 120
-    while Delivery.objects.filter(issue=issue).count() < MEMBERS // 10:
-        assert first.poll() is None, first.stdout.read().decode()[-2000:]
-        assert time.monotonic() < deadline, "the worker never got under way"
-        time.sleep(0.01)
-    first.send_signal(signal.SIGKILL)
-    first.wait(timeout=30)
+    try:
+        deadline = time.monotonic() + 120
+        while Delivery.objects.filter(issue=issue).count() < MEMBERS // 10:
+            assert first.poll() is None, first.stdout.read().decode()[-2000:]
+            assert time.monotonic() < deadline, "the worker never got under way"
+            time.sleep(0.01)
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
     claimed = Delivery.objects.filter(issue=issue).count()
     assert claimed < MEMBERS, "the worker finished before it was killed"
 
-    send_issue.enqueue(issue.pk)  # the retry: "Publish now" queues the same task again
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENDING
+    issue_publish(issue=issue, actor=None)  # the retry: staff press "Publish now" again
     second = worker(mail)
-    output = second.communicate(timeout=300)[0].decode()
+    try:
+        output = second.communicate(timeout=300)[0].decode()
+    finally:
+        second.kill()
+        second.wait()
     assert second.returncode == 0, output[-2000:]
 
     received = emails_per_address(mail)

@@ -276,3 +276,17 @@ def test_sales_imports_are_listed_read_only(manager, seller, climber, today, dja
     detail = manager.get(reverse("admin:partners_salesimport_change", args=[record.pk]))
     assert detail.status_code == HTTPStatus.OK
     assert b'name="_save"' not in detail.content
+
+
+def test_the_upload_waits_for_confirm_in_the_shared_private_folder(manager, seller, climber, today, settings):
+    """Not in one server's /tmp: the confirmation may reach another app server (docs/deploy.md)."""
+    waiting = settings.STORAGES["import_export"]["OPTIONS"]["location"] / "django-import-export"
+    dry = upload(manager, csv_bytes([report(climber, today)]), seller)
+    name = dry.context["confirm_form"].initial["import_file_name"]
+
+    assert [path.name for path in waiting.iterdir()] == [name]
+
+    manager.post(reverse("admin:partners_purchase_process_import"), dry.context["confirm_form"].initial)
+
+    assert Purchase.objects.count() == 1
+    assert not any(waiting.iterdir())

@@ -142,21 +142,7 @@ kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true
 OBS_DATABASE_URL="${AUDIT_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/extranet_audit}"
 OBS_HTTP_PORT=$((PORT + 10)) OBS_TLS_PORT=$((PORT + 11)) OBS_APP_PORT=$((PORT + 12))
 observatory_rc=0
-if ! "$PY" - "$OBS_DATABASE_URL" <<'PYTHON'; then
-"""Create the audit's PostgreSQL database when it is missing."""
-import sys
-import psycopg
-from psycopg import sql
-url = sys.argv[1]
-try:
-    psycopg.connect(url, connect_timeout=5).close()
-except psycopg.OperationalError as error:
-    if "does not exist" not in str(error):
-        sys.exit(f"PostgreSQL at {url}: {error}")
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-PYTHON
+if ! "$PY" scripts/pg_database.py "$OBS_DATABASE_URL"; then
     echo "Observatory skipped: no PostgreSQL for the TLS build (set AUDIT_DATABASE_URL)." | tee -a "$AUDIT_DIR/summary.txt"
     observatory_rc=1
 else

@@ -59,21 +59,7 @@ export SERVE_APP_PORT="${SERVE_APP_PORT:-8600}"
 export SERVE_DIR="${SERVE_DIR:-$LOAD_DIR/serve}"
 export SERVE_DEMO=0
 
-"$PY" - <<'PY' || fail "cannot create or reach the load test's database (see above)."
-"""Create the database named in DATABASE_URL when it does not exist (connecting to 'postgres')."""
-import os
-from urllib.parse import urlsplit
-
-import psycopg
-from psycopg import sql
-
-url = urlsplit(os.environ["DATABASE_URL"])
-name = url.path.lstrip("/")
-with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True, connect_timeout=5) as conn:
-    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        print(f"Created database {name}.")
-PY
+"$PY" scripts/pg_database.py "$DATABASE_URL" || fail "cannot create or reach the load test's database (see above)."
 
 echo "Database: $DATABASE_URL"
 "$PY" manage.py migrate --noinput -v0
